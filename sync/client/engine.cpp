@@ -1,0 +1,356 @@
+// sync/client/engine.cpp — see engine.h for the state diagram and invariants.
+//
+// Transitions and the functions performing them:
+//   Idle/Backoff -> Pushing   StartPush()   (due: timer, RequestSyncNow, periodic)
+//   Pushing -> Pushing        OnPushAnswer() when more entries are pending
+//   Pushing -> Pulling        StartPull()   when the outbox is empty
+//   Pulling -> Pulling        OnPullAnswer() with has_more
+//   Pulling -> Idle           OnPullAnswer() done
+//   * -> Backoff              Fail()        (network, 5xx, 429, unreadable answer)
+//   * -> NotEnrolled/Revoked  OnAuthError() (401 / 403)
+#include "sync/client/engine.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cassert>
+#include <random>
+
+#include "core/clock.h"
+#include "core/store.h"
+#include "core/uuid.h"
+#include "sync/protocol/protocol.h"
+
+namespace comptoir {
+
+using nlohmann::json;
+using Phase = SyncStatus::Phase;
+
+namespace {
+constexpr int64_t kBackoffFirstMs = 1000;
+constexpr int64_t kBackoffMaxMs = 5 * 60 * 1000;
+constexpr int kStuckAfterFailures = 3;
+constexpr const char* kPullCursorKey = "sync.pull_cursor";
+constexpr const char* kLastSuccessKey = "sync.last_success_at";
+}  // namespace
+
+struct SyncEngine::Impl {
+    LocalStore& store;
+    Transport& transport;
+    SyncConfig config;
+    SyncStatus status;
+    std::function<void()> on_change;
+    std::function<void()> on_store_changed;
+    bool in_flight = false;
+    bool sync_requested = false;
+    int64_t now_ms = 0;
+    int64_t next_periodic_ms = 0;
+    int64_t first_failed_seq = -1;   // first entry of the batch that keeps failing
+    int same_first_failures = 0;
+    std::vector<int64_t> batch_seqs;  // entries of the batch in flight, in order
+    std::mt19937 rng{std::random_device{}()};
+
+    Impl(LocalStore& s, Transport& t) : store(s), transport(t) {}
+
+    void Changed() {
+        if (on_change) on_change();
+    }
+
+    std::vector<std::pair<std::string, std::string>> AuthHeaders() const {
+        return {{"Authorization", "Bearer " + config.device_token},
+                {"Content-Type", "application/json"}};
+    }
+
+    void RefreshCounts() {
+        status.pending = store.PendingCount();
+        status.rejected = int64_t(store.RejectedOutbox().size());
+    }
+
+    // --- Backoff ---------------------------------------------------------------
+    void Fail(const std::string& reason, const std::string& retry_after) {
+        in_flight = false;
+        status.consecutive_failures++;
+        status.last_error = reason;
+        int64_t delay = kBackoffFirstMs;
+        for (int i = 1; i < status.consecutive_failures && delay < kBackoffMaxMs; ++i) delay *= 2;
+        delay = std::min(delay, kBackoffMaxMs);
+        // Jitter: 80%..120% so that a room of kiosks does not retry in lockstep.
+        std::uniform_real_distribution<double> jitter(0.8, 1.2);
+        delay = int64_t(double(delay) * jitter(rng));
+        if (!retry_after.empty()) {
+            char* end = nullptr;
+            long secs = std::strtol(retry_after.c_str(), &end, 10);
+            if (end && *end == '\0' && secs > 0) delay = std::max<int64_t>(delay, int64_t(secs) * 1000);
+        }
+        status.phase = Phase::Backoff;
+        status.next_attempt_ms = now_ms + delay;
+        Changed();
+    }
+
+    void Succeeded() {
+        status.consecutive_failures = 0;
+        status.last_error.clear();
+        status.last_success_at = NowRfc3339();
+        store.SetSetting(kLastSuccessKey, status.last_success_at);
+    }
+
+    bool HandleAuthErrors(const HttpResponse& r) {
+        if (r.status == 401) {
+            in_flight = false;
+            status.phase = Phase::NotEnrolled;
+            status.last_error = "unauthorized";
+            Changed();
+            return true;
+        }
+        if (r.status == 403) {
+            in_flight = false;
+            status.phase = Phase::Revoked;
+            status.last_error = "revoked";
+            Changed();
+            return true;
+        }
+        return false;
+    }
+
+    static std::string ErrorReason(const HttpResponse& r) {
+        if (r.status == 0) return r.error.empty() ? "network" : r.error;
+        std::string code;
+        json j = json::parse(r.body, nullptr, false);
+        if (j.is_object() && j.contains("error") && j["error"].is_object() && j["error"].contains("code") &&
+            j["error"]["code"].is_string())
+            code = j["error"]["code"].get<std::string>();
+        return "HTTP " + std::to_string(r.status) + (code.empty() ? "" : " " + code);
+    }
+
+    // --- Push ------------------------------------------------------------------
+    void StartPush() {
+        std::vector<OutboxEntry> batch = store.PendingOutbox(config.max_changes, config.max_bytes);
+        if (batch.empty()) {
+            StartPull();
+            return;
+        }
+        PushRequest req;
+        req.device_id = config.device_id;
+        req.batch_id = NewUuid();
+        req.sent_at = NowRfc3339();
+        req.app_version = config.app_version;
+        req.pending = status.pending;
+        batch_seqs.clear();
+        for (const OutboxEntry& e : batch) {
+            Change c;
+            c.id = e.record_id;
+            c.entity = e.entity;
+            c.op = e.op;
+            c.version = e.version;
+            c.updated_at = e.updated_at;
+            c.data = json::parse(e.data_json, nullptr, false);
+            if (c.data.is_discarded()) c.data = json::object();
+            req.changes.push_back(std::move(c));
+            batch_seqs.push_back(e.seq);
+        }
+        if (first_failed_seq == batch.front().seq && same_first_failures >= kStuckAfterFailures)
+            status.stuck_first_item = true;
+        status.phase = Phase::Pushing;
+        in_flight = true;
+        Changed();
+        HttpRequest http;
+        http.method = "POST";
+        http.path = "/api/v1/sync/push";
+        http.body = EncodePushRequest(req).dump();
+        http.headers = AuthHeaders();
+        int64_t first = batch.front().seq;
+        transport.Send(http, [this, first](HttpResponse r) { OnPushAnswer(first, r); });
+    }
+
+    void NotePushFailure(int64_t first_seq) {
+        if (first_failed_seq == first_seq) {
+            same_first_failures++;
+        } else {
+            first_failed_seq = first_seq;
+            same_first_failures = 1;
+        }
+        status.stuck_first_item = same_first_failures >= kStuckAfterFailures;
+    }
+
+    void OnPushAnswer(int64_t first_seq, const HttpResponse& r) {
+        if (HandleAuthErrors(r)) return;
+        if (r.status != 200) {
+            NotePushFailure(first_seq);
+            Fail(ErrorReason(r), r.retry_after);
+            return;
+        }
+        PushResponse answer;
+        std::string decode_error;
+        json j = json::parse(r.body, nullptr, false);
+        if (!DecodePushResponse(j, &answer, &decode_error) || answer.results.size() != batch_seqs.size()) {
+            NotePushFailure(first_seq);
+            Fail("unreadable answer: " + decode_error, "");
+            return;
+        }
+        std::vector<std::pair<int64_t, OutboxOutcome>> outcomes;
+        std::vector<std::string> reasons;
+        for (size_t i = 0; i < answer.results.size(); ++i) {
+            const ChangeResult& res = answer.results[i];
+            OutboxOutcome o = OutboxOutcome::Applied;
+            std::string reason;
+            if (res.status == "duplicate") o = OutboxOutcome::Duplicate;
+            else if (res.status == "stale") o = OutboxOutcome::Stale;
+            else if (res.status == "rejected") {
+                o = OutboxOutcome::Rejected;
+                reason = res.error_code + (res.error_field.empty() ? "" : " (" + res.error_field + ")");
+            }
+            outcomes.push_back({batch_seqs[i], o});
+            reasons.push_back(reason);
+        }
+        if (!store.MarkOutboxResults(outcomes, reasons)) {
+            Fail("local store: cannot record the answer", "");
+            return;
+        }
+        first_failed_seq = -1;
+        same_first_failures = 0;
+        status.stuck_first_item = false;
+        status.sent_this_run += int64_t(batch_seqs.size());
+        in_flight = false;
+        Succeeded();
+        RefreshCounts();
+        if (on_store_changed) on_store_changed();
+        StartPush();  // next batch, or the pull when the outbox is empty
+    }
+
+    // --- Pull ------------------------------------------------------------------
+    void StartPull() {
+        status.phase = Phase::Pulling;
+        in_flight = true;
+        Changed();
+        HttpRequest http;
+        http.method = "GET";
+        std::string cursor = store.Setting(kPullCursorKey).value_or("");
+        http.path = "/api/v1/sync/pull" + (cursor.empty() ? std::string() : "?since=" + UrlEncode(cursor));
+        http.headers = AuthHeaders();
+        transport.Send(http, [this](HttpResponse r) { OnPullAnswer(r); });
+    }
+
+    static std::string UrlEncode(const std::string& s) {
+        static const char* hex = "0123456789ABCDEF";
+        std::string o;
+        for (unsigned char c : s) {
+            if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                o += char(c);
+            } else {
+                o += '%';
+                o += hex[c >> 4];
+                o += hex[c & 15];
+            }
+        }
+        return o;
+    }
+
+    void OnPullAnswer(const HttpResponse& r) {
+        if (HandleAuthErrors(r)) return;
+        if (r.status != 200) {
+            Fail(ErrorReason(r), r.retry_after);
+            return;
+        }
+        PullResponse answer;
+        std::string decode_error;
+        json j = json::parse(r.body, nullptr, false);
+        if (!DecodePullResponse(j, &answer, &decode_error)) {
+            Fail("unreadable answer: " + decode_error, "");
+            return;
+        }
+        bool changed = ApplyPulledChanges(store, answer.changes);
+        store.SetSetting(kPullCursorKey, answer.cursor);
+        in_flight = false;
+        Succeeded();
+        if (on_store_changed) on_store_changed();
+        (void)changed;
+        if (answer.has_more) {
+            StartPull();
+            return;
+        }
+        status.phase = Phase::Idle;
+        status.total_this_run = status.sent_this_run;
+        RefreshCounts();
+        Changed();
+    }
+
+    void Tick(int64_t now) {
+        now_ms = now;
+        transport.Poll();
+        if (in_flight) return;
+        if (config.device_token.empty()) {
+            if (status.phase != Phase::NotEnrolled) {
+                status.phase = Phase::NotEnrolled;
+                Changed();
+            }
+            return;
+        }
+        if (status.phase == Phase::NotEnrolled || status.phase == Phase::Revoked) {
+            if (!sync_requested) return;  // retried only on an explicit request
+        }
+        bool due = sync_requested || now >= next_periodic_ms ||
+                   (status.phase == Phase::Backoff && now >= status.next_attempt_ms);
+        if (status.phase == Phase::Backoff && now < status.next_attempt_ms && !sync_requested) due = false;
+        if (!due) return;
+        sync_requested = false;
+        next_periodic_ms = now + config.periodic_ms;
+        RefreshCounts();
+        status.sent_this_run = 0;
+        status.total_this_run = status.pending;
+        StartPush();
+    }
+};
+
+SyncEngine::SyncEngine(LocalStore& store, Transport& transport)
+    : impl_(std::make_unique<Impl>(store, transport)) {
+    impl_->status.last_success_at = store.Setting(kLastSuccessKey).value_or("");
+    impl_->RefreshCounts();
+}
+
+SyncEngine::~SyncEngine() = default;
+
+void SyncEngine::Configure(const SyncConfig& config) {
+    impl_->config = config;
+    impl_->status.phase = config.device_token.empty() ? Phase::NotEnrolled : Phase::Idle;
+    impl_->sync_requested = !config.device_token.empty();
+    impl_->Changed();
+}
+
+void SyncEngine::Enroll(const std::string& code, const std::string& device_name,
+                        std::function<void(EnrollResult)> done) {
+    HttpRequest http;
+    http.method = "POST";
+    http.path = "/api/v1/devices/enroll";
+    http.body = json{{"enrollment_code", code}, {"device_name", device_name}}.dump();
+    http.headers = {{"Content-Type", "application/json"}};
+    impl_->transport.Send(http, [done = std::move(done)](HttpResponse r) {
+        EnrollResult out;
+        json j = json::parse(r.body, nullptr, false);
+        if (r.status == 200 && j.is_object() && j.contains("device_id") && j["device_id"].is_string() &&
+            j.contains("device_token") && j["device_token"].is_string()) {
+            out.ok = true;
+            out.device_id = j["device_id"].get<std::string>();
+            out.device_token = j["device_token"].get<std::string>();
+        } else {
+            out.error = Impl::ErrorReason(r);
+            if (j.is_object() && j.contains("error") && j["error"].is_object() && j["error"].contains("code") &&
+                j["error"]["code"].is_string())
+                out.error = j["error"]["code"].get<std::string>();
+        }
+        done(out);
+    });
+}
+
+void SyncEngine::Tick(int64_t now_ms) { impl_->Tick(now_ms); }
+
+void SyncEngine::RequestSyncNow() {
+    impl_->sync_requested = true;
+    impl_->Changed();
+}
+
+const SyncStatus& SyncEngine::Status() const { return impl_->status; }
+
+void SyncEngine::SetOnChange(std::function<void()> f) { impl_->on_change = std::move(f); }
+void SyncEngine::SetOnStoreChanged(std::function<void()> f) { impl_->on_store_changed = std::move(f); }
+
+}  // namespace comptoir
