@@ -22,7 +22,7 @@ target_compile_definitions(tp_sqlite PRIVATE
   SQLITE_OMIT_LOAD_EXTENSION SQLITE_LIKE_DOESNT_MATCH_BLOBS SQLITE_DEFAULT_MEMSTATUS=0
   SQLITE_ENABLE_FTS5)
 if(EMSCRIPTEN)
-  target_compile_definitions(tp_sqlite PRIVATE SQLITE_THREADSAFE=0 SQLITE_OMIT_WAL=0)
+  target_compile_definitions(tp_sqlite PRIVATE SQLITE_THREADSAFE=0)
 else()
   target_compile_definitions(tp_sqlite PRIVATE SQLITE_THREADSAFE=1)
   find_package(Threads REQUIRED)

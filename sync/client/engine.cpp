@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/store.h"
 #include "core/uuid.h"
+#include "sync/client/pull_apply.h"
 #include "sync/protocol/protocol.h"
 
 namespace comptoir {
@@ -258,12 +259,11 @@ struct SyncEngine::Impl {
             Fail("unreadable answer: " + decode_error, "");
             return;
         }
-        bool changed = ApplyPulledChanges(store, answer.changes);
+        ApplyPulledChanges(store, answer.changes);
         store.SetSetting(kPullCursorKey, answer.cursor);
         in_flight = false;
         Succeeded();
         if (on_store_changed) on_store_changed();
-        (void)changed;
         if (answer.has_more) {
             StartPull();
             return;
