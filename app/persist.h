@@ -70,6 +70,8 @@ struct StorageStatus {
 // loaded before main(); fails with OtherTab in an inactive tab and with Damaged when
 // stored data cannot be trusted (never opens an empty database in its place).
 // Native: the SQLite file at DeviceStorePath(). Only one store is open at a time.
+// Web: the store's commit hook belongs to persistence (it schedules a save after every
+// commit, e.g. sync results): do not replace it with SetCommitHook.
 std::unique_ptr<LocalStore> OpenDeviceStore(std::string* error, PersistError* code = nullptr);
 
 // Native only: where the database file lives (default: $COMPTOIR_DB, else

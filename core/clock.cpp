@@ -78,7 +78,7 @@ bool IsRfc3339(std::string_view s) {
     // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM); 't'/'z' lowercase allowed by RFC 3339.
     if (s.size() < 20 || !IsIsoDate(s.substr(0, 10))) return false;
     if (s[10] != 'T' && s[10] != 't') return false;
-    int hh, mm, ss;
+    int hh = 0, mm = 0, ss = 0;
     if (!Digits(s, 11, 2, &hh) || s[13] != ':' || !Digits(s, 14, 2, &mm) || s[16] != ':' ||
         !Digits(s, 17, 2, &ss))
         return false;
@@ -92,7 +92,7 @@ bool IsRfc3339(std::string_view s) {
     if (p == s.size()) return false;
     if (s[p] == 'Z' || s[p] == 'z') return p + 1 == s.size();
     if (s[p] != '+' && s[p] != '-') return false;
-    int oh, om;
+    int oh = 0, om = 0;
     if (s.size() != p + 6 || !Digits(s, p + 1, 2, &oh) || s[p + 3] != ':' || !Digits(s, p + 4, 2, &om))
         return false;
     return oh <= 23 && om <= 59;

@@ -78,6 +78,12 @@ std::string Stmt::Text(int col) const {
     return p ? std::string(reinterpret_cast<const char*>(p), size_t(n)) : std::string();
 }
 
+std::string_view Stmt::TextView(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), size_t(n)) : std::string_view();
+}
+
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Stmt::Real(int col) const { return sqlite3_column_double(stmt_, col); }
 
@@ -131,6 +137,12 @@ Stmt Db::Prepare(std::string_view sql) {
 
 int64_t Db::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 int Db::Changes() const { return sqlite3_changes(db_); }
+int64_t Db::TotalChanges() const { return sqlite3_total_changes64(db_); }
+
+int64_t Db::DataVersion() {
+    Stmt s = Prepare("PRAGMA data_version");
+    return s.Step() ? s.Int(0) : -1;
+}
 
 int Db::UserVersion() {
     Stmt s = Prepare("PRAGMA user_version");

@@ -59,6 +59,8 @@ public:
     int64_t Int(int col) const;
     double Real(int col) const;
     std::optional<std::string> OptText(int col) const;
+    // The column's text without copying; valid until the next Step()/Reset() (hot loops).
+    std::string_view TextView(int col) const;
 
     bool Failed() const { return failed_; }
     const std::string& Error() const { return error_; }
@@ -88,6 +90,10 @@ public:
 
     int64_t LastInsertRowid() const;
     int Changes() const;
+    // Rows changed by this connection since it opened (never decreases).
+    int64_t TotalChanges() const;
+    // PRAGMA data_version: changes when another connection commits to the same file.
+    int64_t DataVersion();
     int UserVersion();
     bool SetUserVersion(int v);
     // True if the last error was a UNIQUE/PRIMARY KEY constraint failure.

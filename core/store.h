@@ -81,12 +81,21 @@ public:
     // --- registrations ---
     // Validates (ValidateCreator/Need/Offer + catalogue ids), assigns ids/versions/times
     // where empty, writes creator, needs, offers and the attendance (if event_id) with
-    // their outbox entries in one transaction.
+    // their outbox entries in one transaction, then calls the commit hook.
+    // Field paths of errors: "email", "sectors[1]", "needs[0].item", "event_id"…
+    // A registration is the person's complete current declaration: re-registering an
+    // email already known here (same EmailIdentityKey) updates that creator (version+1);
+    // its needs/offers are matched by item (offers by kind+item+description): unchanged
+    // ones are left alone, changed ones get version+1, missing ones are deleted
+    // (tombstone + outbox "delete"). Catalogue ids must exist and not be retired; the
+    // event must exist (retired allowed). The kiosk's extra rules (a sector, a need) are
+    // in ValidateRegistrationForKiosk(), not here.
     SaveResult SaveRegistration(Registration reg);
     std::optional<Creator> GetCreator(const std::string& id);
     std::optional<Creator> FindCreatorByEmail(const std::string& email);  // any case/spaces
     std::vector<Need> NeedsOf(const std::string& creator_id);
     std::vector<Offer> OffersOf(const std::string& creator_id);
+    std::vector<Attendance> AttendancesOf(const std::string& creator_id);
 
     // --- returning creators ---
     std::optional<ReturningCreator> LookupReturning(const std::string& email);
@@ -101,6 +110,9 @@ public:
     bool MarkOutboxResults(const std::vector<std::pair<int64_t, OutboxOutcome>>& results,
                            const std::vector<std::string>& reasons);
     std::vector<OutboxEntry> RejectedOutbox();
+    // Records a failed attempt (network error, 5xx) for these entries: attempts+1 and the
+    // reason; they stay pending. Lets the engine detect a stuck first entry.
+    bool NoteOutboxFailure(const std::vector<int64_t>& seqs, const std::string& reason);
     int64_t PendingCount();
 
     // --- reference data (pulled from the server, seeded at first start) ---
@@ -114,6 +126,14 @@ public:
     bool AddCreatorAlias(const std::string& alias_id, const std::string& canonical_id);
 
     StoreCounts Counts(const std::string& current_event_id);
+
+    // Public kiosks: blanks the personal data (names, email, phone, postcode, commune,
+    // structure, website, free texts) of every creator whose changes — and those of its
+    // needs, offers and attendances — are all acknowledged (no outbox entry left).
+    // Sectors, professions, need items and attendances stay for the counts. Returns the
+    // number of creators purged, or -1 on a storage error. SQLite's secure_delete is on,
+    // so the old values do not linger in free pages.
+    int PurgeAcknowledged();
 
     // Called after each successful commit (the browser persists dirty pages here).
     void SetCommitHook(std::function<void()> hook);

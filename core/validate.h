@@ -50,6 +50,8 @@ constexpr size_t kMaxNameLength = 100;
 constexpr size_t kMaxEmailLength = 254;
 constexpr size_t kMaxShortText = 200;
 constexpr size_t kMaxCommentLength = 2000;
+constexpr size_t kMaxUrlLength = 2000;
+constexpr size_t kMaxIdLength = 100;     // catalogue ids, event ids
 
 // Each Normalize* writes the normalized value to *out and returns ErrorCode::None, or
 // returns the error and leaves *out untouched. Empty input gives Required only where
@@ -59,6 +61,11 @@ ErrorCode NormalizeEmail(std::string_view in, std::string* out);   // trimmed, d
 ErrorCode NormalizePhone(std::string_view in, std::string* out);   // "" allowed; BE -> +32…
 ErrorCode NormalizePostcode(std::string_view in, std::string* out);  // "" allowed
 ErrorCode NormalizeUrl(std::string_view in, std::string* out);     // "" allowed; adds https://
+// Like NormalizeText, for comments and descriptions: line feeds are allowed inside
+// ("\r\n" and "\r" become "\n"), every other control character is refused.
+ErrorCode NormalizeMultilineText(std::string_view in, size_t max_len, bool required, std::string* out);
+// Catalogue / event ids: 1..kMaxIdLength of [a-z0-9._-], starting with a letter or digit.
+bool IsCatalogueId(std::string_view id);
 // The identity key of a person: the normalized email, fully case-folded.
 std::string EmailIdentityKey(std::string_view normalized_email);
 
@@ -67,5 +74,20 @@ std::string EmailIdentityKey(std::string_view normalized_email);
 std::vector<FieldError> ValidateCreator(Creator& creator);
 std::vector<FieldError> ValidateNeed(Need& need);
 std::vector<FieldError> ValidateOffer(Offer& offer);
+std::vector<FieldError> ValidateAttendance(Attendance& attendance);
+std::vector<FieldError> ValidateEvent(Event& event);
+std::vector<FieldError> ValidateCatalogueEntry(CatalogueEntry& entry);
+
+// What the kiosk form requires beyond the sync contract: at least one sector
+// ("sectors", SectorRequired) and at least one need ("needs", NeedRequired). The server
+// accepts minimal creators (contract) and does not call this.
+std::vector<FieldError> ValidateRegistrationForKiosk(const Registration& reg);
+
+// Allowed values of the enumerated fields (see domain.h). Empty is allowed where the
+// field is optional (frequency, urgency, ata_level).
+bool IsWorkStatus(std::string_view s);
+bool IsNeedFrequency(std::string_view s);
+bool IsNeedUrgency(std::string_view s);
+bool IsOfferKind(std::string_view s);
 
 }  // namespace comptoir

@@ -9,14 +9,14 @@
 //
 // Usage (device):
 //   PushRequest req; req.device_id = ...; req.batch_id = NewUuid(); req.changes.push_back(c);
-//   std::string body = EncodePushRequest(req);
-//   PushResponse resp; WireError err;
-//   if (!DecodePushResponse(http_body, &resp, &err)) ...;
-//   ErrorBody e; if (DecodeErrorBody(http_body, &e)) ... e.code == "protocol_mismatch" ...
+//   std::string body = EncodePushRequest(req).dump();
+//   PushResponse resp; std::string why;
+//   if (!DecodePushResponse(json::parse(http_body, nullptr, false), &resp, &why)) ...;
 // Usage (server):
-//   PushRequest req; WireError err;
-//   if (!DecodePushRequest(body, &req, &err)) reply(HttpStatusOf(err.code), EncodeErrorBody(err));
-//   for each change: ValidateChangeShape(change) then DecodeEntity(change, ...)
+//   json j; PushRequest req; WireError err;
+//   if (!ParseJson(body, &j, &err) || !DecodePushRequest(j, &req, &err))
+//       reply(HttpStatusOf(err.code), EncodeErrorBody(err).dump());
+//   for each change: DecodeEntity(change, &decoded) -> normalized record or rejection
 //
 // Envelope of a push (fields beyond the spec marked "extension", all optional):
 //   protocol (int, must equal kProtocolVersion), device_id, batch_id (non-empty strings
@@ -36,15 +36,13 @@
 #include "core/domain.h"
 #include "core/validate.h"
 
-namespace comptoir::sync {
-
-using json = nlohmann::json;
+namespace comptoir {
 
 constexpr int kProtocolVersion = 1;
 constexpr size_t kMaxChanges = 500;             // per push batch (413 above)
 constexpr size_t kMaxBodyBytes = 1u << 20;      // 1 MiB per request body (413 above)
 constexpr int kMaxJsonDepth = 32;               // deeper documents are malformed (400)
-constexpr size_t kMaxIdLength = 100;            // ids, batch ids, device ids (bytes)
+constexpr size_t kMaxWireIdLength = 100;        // ids, batch ids, device ids (bytes)
 constexpr size_t kMaxPullPage = 500;            // changes per pull answer
 
 // Whole-request error codes: X(enum, wire code, HTTP status).
@@ -116,7 +114,7 @@ struct Change {
     std::string op;           // "upsert" | "delete"
     int64_t version = 0;
     std::string updated_at;
-    json data = json::object();
+    nlohmann::json data = nlohmann::json::object();
     // Set by DecodePushRequest when this change is malformed (it will be rejected).
     std::string shape_error;  // reject code, "" when well-formed
     std::string shape_field;
@@ -128,20 +126,16 @@ struct PushRequest {
     std::string batch_id;
     std::string sent_at;
     std::vector<Change> changes;
-    std::string app_version;            // extension, optional
+    std::string app_version;            // extension, optional ("" = not sent)
     std::optional<int64_t> pending;     // extension, optional
-};
-
-struct ChangeError {
-    std::string code;
-    std::string field;
-    std::string message;
 };
 
 struct ChangeResult {
     std::string id;
-    ChangeStatus status = ChangeStatus::Applied;
-    ChangeError error;        // only meaningful (and only encoded) when Rejected
+    std::string status;        // "applied" | "duplicate" | "stale" | "rejected" (ChangeStatusId)
+    std::string error_code;    // only when rejected: wire code ("email.invalid", "unknown_item"…)
+    std::string error_field;   // only when rejected: offending field ("email", "data.item"…)
+    std::string error_message; // only when rejected: English sentence
 };
 
 struct PushResponse {
@@ -155,7 +149,7 @@ struct PullChange {
     std::string entity;       // "event" | "catalogue_item" | "sector" | "profession" | "setting" | "creator_alias"
     std::string id;
     std::string op;           // "upsert" | "delete"
-    json data = json::object();
+    nlohmann::json data = nlohmann::json::object();
 };
 
 struct PullResponse {
@@ -171,27 +165,32 @@ struct LoginRequest { std::string username, password; };
 struct LoginResponse { std::string token, expires_at, role; };
 
 // --- codecs ---------------------------------------------------------------------------
-// Parses text as JSON with a depth limit; false (and *err) if malformed or too deep.
-bool ParseJson(std::string_view text, json* out, WireError* err);
+// Parses text as JSON (never throws) with a nesting limit; false (and *err) if malformed
+// or deeper than kMaxJsonDepth.
+bool ParseJson(std::string_view text, nlohmann::json* out, WireError* err);
 
-std::string EncodePushRequest(const PushRequest& r);
-bool DecodePushRequest(std::string_view text, PushRequest* out, WireError* err);
-std::string EncodePushResponse(const PushResponse& r);
-bool DecodePushResponse(std::string_view text, PushResponse* out, WireError* err);
-std::string EncodePullResponse(const PullResponse& r);
-bool DecodePullResponse(std::string_view text, PullResponse* out, WireError* err);
-std::string EncodeEnrollRequest(const EnrollRequest& r);
-bool DecodeEnrollRequest(std::string_view text, EnrollRequest* out, WireError* err);
-std::string EncodeEnrollResponse(const EnrollResponse& r);
-bool DecodeEnrollResponse(std::string_view text, EnrollResponse* out, WireError* err);
-std::string EncodeLoginRequest(const LoginRequest& r);
-bool DecodeLoginRequest(std::string_view text, LoginRequest* out, WireError* err);
-std::string EncodeLoginResponse(const LoginResponse& r);
-bool DecodeLoginResponse(std::string_view text, LoginResponse* out, WireError* err);
+// Encoders return the JSON value (call .dump() for the body). Decoders take a parsed
+// value, check every type and say what is wrong in *error (or *err for the server side).
+nlohmann::json EncodePushRequest(const PushRequest& r);
+// Server side: strict envelope validation with stable codes (invalid_envelope,
+// protocol_mismatch, too_many_changes). Malformed changes are kept with shape_error set.
+bool DecodePushRequest(const nlohmann::json& j, PushRequest* out, WireError* err);
+nlohmann::json EncodePushResponse(const PushResponse& r);
+bool DecodePushResponse(const nlohmann::json& j, PushResponse* out, std::string* error);
+nlohmann::json EncodePullResponse(const PullResponse& r);
+bool DecodePullResponse(const nlohmann::json& j, PullResponse* out, std::string* error);
+nlohmann::json EncodeEnrollRequest(const EnrollRequest& r);
+bool DecodeEnrollRequest(const nlohmann::json& j, EnrollRequest* out, WireError* err);
+nlohmann::json EncodeEnrollResponse(const EnrollResponse& r);
+bool DecodeEnrollResponse(const nlohmann::json& j, EnrollResponse* out, std::string* error);
+nlohmann::json EncodeLoginRequest(const LoginRequest& r);
+bool DecodeLoginRequest(const nlohmann::json& j, LoginRequest* out, WireError* err);
+nlohmann::json EncodeLoginResponse(const LoginResponse& r);
+bool DecodeLoginResponse(const nlohmann::json& j, LoginResponse* out, std::string* error);
 // `{"error": {"code": "...", "message": "..."[, "field": "..."]}}`
-std::string EncodeErrorBody(const WireError& e);
-// Reads an error body; unknown codes keep their text in *raw_code.
-bool DecodeErrorBody(std::string_view text, WireError* out, std::string* raw_code = nullptr);
+nlohmann::json EncodeErrorBody(const WireError& e);
+// Reads an error body; *raw_code gets the code text even when this build does not know it.
+bool DecodeErrorBody(const nlohmann::json& j, WireError* out, std::string* raw_code = nullptr);
 
 // --- entity data ----------------------------------------------------------------------
 // A decoded, validated and normalized entity of a push change. Exactly one of the
@@ -211,8 +210,8 @@ struct DecodedEntity {
 // Returns false if the entity is unknown or the data is invalid (see out->error_code).
 bool DecodeEntity(const Change& change, DecodedEntity* out);
 // The normalized `data` object of a decoded entity (what the server stores and returns).
-json EncodeEntityData(const DecodedEntity& e);
+nlohmann::json EncodeEntityData(const DecodedEntity& e);
 
 bool IsKnownPushEntity(std::string_view entity);
 
-}  // namespace comptoir::sync
+}  // namespace comptoir

@@ -1,0 +1,328 @@
+// app/main_web.cpp — the browser entry point: Emscripten main loop, HiDPI canvas,
+// touch input, the DOM text overlay bridge, idle rendering, the test hook.
+// JS side: web/js/platform.js (loaded with --pre-js, runs before main()).
+//   [SECTION] Platform state
+//   [SECTION] Calls from JavaScript
+//   [SECTION] Calls into JavaScript
+//   [SECTION] Frame loop
+//   [SECTION] main
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#define GLFW_INCLUDE_ES3
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+
+#include <cfloat>
+#include <cmath>
+#include <string>
+
+#include "app/app.h"
+#include "core/clock.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+
+using namespace comptoir;
+using namespace comptoir::app;
+
+// [SECTION] Platform state
+namespace {
+
+struct Touch {
+    bool active = false;        // touch drives the ImGui mouse (until a real mouse moves)
+    bool down = false;
+    bool just_pressed = false;  // latch: a tap shorter than a frame still clicks
+    bool release_frame = false; // the frame after release: move the pointer away
+    bool dragging = false;      // moved beyond the tap slop: scroll, never click
+    float x = 0, y = 0;         // physical px
+    float start_x = 0, start_y = 0;
+    float scroll_accum = 0;     // physical px to scroll at the next frame
+    double last_move_ms = 0;
+    float velocity = 0;         // px per ms, for inertia
+};
+
+struct Web {
+    GLFWwindow* window = nullptr;
+    AppState state;
+    AppServices services;
+    ui::UiPlatform platform;
+    int dirty_frames = 3;       // frames still to draw (ImGui settles over 2-3 frames)
+    float css_w = 0, css_h = 0, dpr = 0;
+    Touch touch;
+    bool context_lost = false;
+};
+Web* g_web = nullptr;
+
+void Wake(int frames = 3) {
+    if (g_web && g_web->dirty_frames < frames) g_web->dirty_frames = frames;
+}
+// A person did something (not the network, not a timer): restarts the inactivity timer.
+void Input() {
+    if (g_web) NoteUserInput(g_web->state, NowMs());
+    Wake();
+}
+
+void OnCursorPos(GLFWwindow*, double, double) {
+    if (g_web) g_web->touch.active = false;   // a real mouse is back
+    Wake();
+}
+void OnMouseButton(GLFWwindow*, int, int, int) { Input(); }
+void OnScroll(GLFWwindow*, double, double) { Input(); }
+void OnKey(GLFWwindow*, int, int, int, int) { Input(); }
+void OnChar(GLFWwindow*, unsigned int) { Input(); }
+
+}  // namespace
+
+// [SECTION] Calls from JavaScript
+extern "C" {
+
+// type: 0 start, 1 move, 2 end, 3 cancel; coordinates in CSS px relative to the canvas.
+EMSCRIPTEN_KEEPALIVE void comptoir_touch(int type, float x_css, float y_css, double t_ms) {
+    if (!g_web) return;
+    Touch& t = g_web->touch;
+    const float dpr = g_web->dpr > 0 ? g_web->dpr : 1;
+    const float x = x_css * dpr, y = y_css * dpr;
+    const float slop = 10 * dpr;
+    t.active = true;
+    switch (type) {
+        case 0:
+            t.down = true;
+            t.just_pressed = true;
+            t.dragging = false;
+            t.velocity = 0;
+            NoteUserInput(g_web->state, NowMs());
+            t.x = t.start_x = x;
+            t.y = t.start_y = y;
+            t.last_move_ms = t_ms;
+            break;
+        case 1:
+            if (!t.dragging && std::fabs(y - t.start_y) + std::fabs(x - t.start_x) > slop) t.dragging = true;
+            if (t.dragging) {
+                float dy = y - t.y;
+                t.scroll_accum += dy;
+                double dt = t_ms - t.last_move_ms;
+                if (dt > 0) t.velocity = 0.8f * static_cast<float>(dy / dt) + 0.2f * t.velocity;
+            }
+            t.last_move_ms = t_ms;
+            t.x = x;
+            t.y = y;
+            break;
+        default:
+            t.down = false;
+            t.release_frame = true;
+            if (type == 3) t.dragging = true;
+            break;
+    }
+    Wake();
+}
+
+// Wheel in ImGui units (+1 = one notch up). Emscripten 3.1.6's GLFW passes raw DOM
+// deltas with the wrong sign, so platform.js keeps wheel events for itself.
+EMSCRIPTEN_KEEPALIVE void comptoir_wheel(float dx, float dy) {
+    if (!g_web || !ImGui::GetCurrentContext()) return;
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseWheelH += dx;
+    io.MouseWheel += dy;
+    Input();
+}
+
+EMSCRIPTEN_KEEPALIVE void comptoir_overlay_input(const char* value) {
+    ui::TextOverlayInput(value ? value : "");
+    Input();
+}
+EMSCRIPTEN_KEEPALIVE void comptoir_overlay_activate(const char* key) {
+    ui::TextOverlayActivate(key ? key : "");
+    Wake();
+}
+EMSCRIPTEN_KEEPALIVE void comptoir_overlay_next(int backwards) {
+    ui::TextOverlayNext(backwards != 0);
+    Wake();
+}
+EMSCRIPTEN_KEEPALIVE void comptoir_overlay_blur() {
+    ui::TextOverlayDeactivate();
+    Wake();
+}
+EMSCRIPTEN_KEEPALIVE void comptoir_wake() { Wake(); }
+EMSCRIPTEN_KEEPALIVE void comptoir_online() {
+    if (g_web && g_web->services.engine) g_web->services.engine->RequestSyncNow();
+    Wake();
+}
+EMSCRIPTEN_KEEPALIVE void comptoir_context_lost(int lost) {
+    if (!g_web) return;
+    g_web->context_lost = lost != 0;
+    if (!lost) {
+        ImGui_ImplOpenGL3_DestroyDeviceObjects();
+        ImGui_ImplOpenGL3_CreateDeviceObjects();
+    }
+    Wake();
+}
+
+}  // extern "C"
+
+// [SECTION] Calls into JavaScript
+// clang-format off
+EM_JS(void, js_viewport, (float* out), {
+    var c = Module['canvas'];
+    var r = c.getBoundingClientRect();
+    HEAPF32[out >> 2] = r.width;
+    HEAPF32[(out >> 2) + 1] = r.height;
+    HEAPF32[(out >> 2) + 2] = window.devicePixelRatio || 1;
+});
+EM_JS(void, js_enroll_code, (char* out, int size), {
+    var m = /[#&]enroll=([^&]*)/.exec(window.location.hash || "");
+    var code = "";
+    try { code = m ? decodeURIComponent(m[1]) : ""; } catch (e) {}
+    stringToUTF8(code, out, size);
+});
+EM_JS(void, js_publish, (const char* widgets, const char* state, int overlay_active, const char* key,
+                         const char* value, int kind, float x, float y, float w, float h, float font_px,
+                         int activated), {
+    var P = Module['comptoirPlatform'];
+    if (!P) return;
+    P.publish(UTF8ToString(widgets), UTF8ToString(state));
+    P.overlay(overlay_active !== 0, UTF8ToString(key), UTF8ToString(value), kind, x, y, w, h, font_px, activated !== 0);
+});
+// glfwSetWindowSize() of Emscripten 3.1.6 asks for fullscreen when the size equals the
+// screen's (a full-window canvas at dpr 1): resize the canvas through Browser instead;
+// GLFW's resize listener updates its window size.
+EM_JS(void, js_set_canvas_size, (int w, int h), {
+    Browser.setCanvasSize(w, h);
+});
+// clang-format on
+
+// [SECTION] Frame loop
+namespace {
+
+void SyncViewport(Web& w) {
+    float v[3];
+    js_viewport(v);
+    if (v[0] == w.css_w && v[1] == w.css_h && v[2] == w.dpr) return;
+    const bool dpr_changed = v[2] != w.dpr;
+    w.css_w = v[0];
+    w.css_h = v[1];
+    w.dpr = v[2];
+    js_set_canvas_size(static_cast<int>(std::lround(w.css_w * w.dpr)), static_cast<int>(std::lround(w.css_h * w.dpr)));
+    if (dpr_changed) {
+        // Fonts are rasterized at their final pixel size: rebuild the atlas between frames.
+        ui::LoadFonts("/fonts/NotoSans-Regular.ttf", "/fonts/NotoSans-Bold.ttf", w.dpr);
+        ui::ApplyTheme(w.dpr);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    w.platform.dpr = w.dpr;
+    Wake();
+}
+
+void ApplyTouch(Web& w) {
+    Touch& t = w.touch;
+    ImGuiIO& io = ImGui::GetIO();
+    w.platform.scroll_delta_y = 0;
+    if (!t.active) return;
+    if (t.dragging) {
+        w.platform.scroll_delta_y = t.scroll_accum;
+        t.scroll_accum = 0;
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);   // a drag scrolls, it never clicks
+        io.MouseDown[0] = false;
+        t.just_pressed = false;
+        if (!t.down && std::fabs(t.velocity) > 0.05f) {   // inertia, px/ms decaying
+            float dt = io.DeltaTime * 1000.0f;
+            w.platform.scroll_delta_y += t.velocity * dt;
+            t.velocity *= std::pow(0.92f, dt / 16.7f);
+            Wake(2);
+        } else if (!t.down) {
+            t.velocity = 0;
+            t.active = t.release_frame = false;
+        }
+        return;
+    }
+    io.MousePos = ImVec2(t.x, t.y);
+    io.MouseDown[0] = t.down || t.just_pressed;
+    if (t.just_pressed) {
+        t.just_pressed = false;
+        if (!t.down) Wake();    // the release is delivered on the next frame
+        return;
+    }
+    if (!t.down && t.release_frame) {
+        t.release_frame = false;
+        Wake();                 // next frame: pointer leaves, no lingering hover
+        return;
+    }
+    if (!t.down) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+}
+
+void Frame() {
+    Web& w = *g_web;
+    const int64_t now = NowMs();
+    TickServices(w.services, now);
+    if (w.services.wake) {
+        w.services.wake = false;
+        Wake();
+    }
+    int64_t timer = NextTimerMs(w.state);
+    if (timer > 0 && now >= timer) Wake(1);
+    SyncViewport(w);
+    if (w.dirty_frames <= 0 || w.context_lost) return;   // idle: nothing to draw
+    --w.dirty_frames;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ApplyTouch(w);
+    ImGui::NewFrame();
+    const Screen before = w.state.screen;
+    DrawApp(w.state, w.services, w.platform, now);
+    if (w.state.screen != before) Wake();   // the new screen settles over a few frames
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(w.window, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    glClearColor(0.965f, 0.957f, 0.937f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    const ui::TextOverlayRequest& o = ui::TextOverlay();
+    std::string widgets = ui::WidgetsJson();
+    std::string state = StateJson(w.state);
+    js_publish(widgets.c_str(), state.c_str(), o.active ? 1 : 0, o.key.c_str(), o.value.c_str(),
+               static_cast<int>(o.kind), o.x, o.y, o.w, o.h, o.font_css_px, o.activated_this_frame ? 1 : 0);
+    // ImGui animates nothing we use, but keeps state settling for a frame after input.
+    if (ImGui::GetIO().WantTextInput) Wake(1);
+}
+
+}  // namespace
+
+// [SECTION] main
+int main() {
+    static Web web;
+    g_web = &web;
+    if (!glfwInit()) return 1;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    web.window = glfwCreateWindow(800, 600, "Comptoir", nullptr, nullptr);
+    if (!web.window) return 1;
+    glfwMakeContextCurrent(web.window);
+    // Our callbacks first: ImGui's backend chains to them (they only mark the frame dirty).
+    glfwSetCursorPosCallback(web.window, OnCursorPos);
+    glfwSetMouseButtonCallback(web.window, OnMouseButton);
+    glfwSetScrollCallback(web.window, OnScroll);
+    glfwSetKeyCallback(web.window, OnKey);
+    glfwSetCharCallback(web.window, OnChar);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;   // no imgui.ini in the browser
+    io.ConfigInputTextCursorBlink = false;
+    io.ConfigWindowsMoveFromTitleBarOnly = true;
+    ImGui_ImplGlfw_InitForOpenGL(web.window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    web.platform.text_overlay = true;
+    SyncViewport(web);
+    StartServices(web.services, "");
+    char code[256] = {};
+    js_enroll_code(code, sizeof code);
+    InitApp(web.state, web.services, code);
+    EM_ASM({ if (Module['comptoirPlatform']) Module['comptoirPlatform'].started(); });
+    emscripten_set_main_loop(Frame, 0, false);
+    return 0;
+}

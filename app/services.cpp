@@ -1,0 +1,169 @@
+// app/services.cpp — see services.h.
+#include "app/services.h"
+
+#include <cstdio>
+
+#include "app/pin.h"
+#include "core/clock.h"
+
+#ifndef COMPTOIR_VERSION
+#define COMPTOIR_VERSION "0.1.0"
+#endif
+
+namespace comptoir::app {
+namespace {
+constexpr const char* kDeviceId = "local.device_id";
+constexpr const char* kDeviceToken = "local.device_token";
+constexpr const char* kDeviceName = "local.device_name";
+constexpr const char* kStaffPin = "local.staff_pin";
+constexpr const char* kCurrentEvent = "local.current_event";
+
+void ConfigureEngine(AppServices& s) {
+    if (!s.engine) return;
+    SyncConfig cfg;
+    cfg.base_url = s.base_url;
+    cfg.device_id = s.store->Setting(kDeviceId).value_or("");
+    cfg.device_token = s.store->Setting(kDeviceToken).value_or("");
+    cfg.app_version = COMPTOIR_VERSION;
+    s.engine->Configure(cfg);
+}
+}  // namespace
+
+bool StartServices(AppServices& s, const std::string& base_url) {
+    s.base_url = base_url;
+    std::string err;
+    PersistError code = PersistError::None;
+    s.store = OpenDeviceStore(&err, &code);
+    if (!s.store) {
+        s.open_error = code == PersistError::None ? PersistError::Unavailable : code;
+        s.open_error_detail = err;
+        return false;
+    }
+    s.transport = MakeDefaultTransport(base_url);
+    s.engine = std::make_unique<SyncEngine>(*s.store, *s.transport);
+    s.engine->SetOnChange([&s] { s.wake = true; });
+    s.engine->SetOnStoreChanged([&s] {
+        s.wake = true;
+        PersistNow(nullptr);
+    });
+    if (IsEnrolled(s)) {
+        ConfigureEngine(s);
+        s.engine->RequestSyncNow();
+    }
+    return true;
+}
+
+void TickServices(AppServices& s, int64_t now_ms) {
+    if (s.transport) s.transport->Poll();
+    if (s.engine) s.engine->Tick(now_ms);
+}
+
+bool StoreReady(const AppServices& s) { return s.store != nullptr; }
+
+bool IsEnrolled(AppServices& s) {
+    if (!s.store) return false;
+    return !s.store->Setting(kDeviceToken).value_or("").empty() && !s.store->Setting(kDeviceId).value_or("").empty();
+}
+
+void EnrollDevice(AppServices& s, const std::string& code, const std::string& device_name,
+                  const std::string& staff_pin, std::function<void(EnrollOutcome)> done) {
+    std::string pin_hash = HashPin(staff_pin);
+    s.engine->Enroll(code, device_name, [&s, device_name, pin_hash, done](EnrollResult r) {
+        s.wake = true;
+        if (!r.ok) {
+            // The engine reports "HTTP <status> <code>" for server answers, otherwise a
+            // transport reason: only a 4xx answer means the code itself was refused.
+            bool network = r.error.rfind("HTTP 4", 0) != 0;
+            done(network ? EnrollOutcome::Network : EnrollOutcome::Refused);
+            return;
+        }
+        bool ok = s.store->SetSetting(kDeviceId, r.device_id) && s.store->SetSetting(kDeviceToken, r.device_token) &&
+                  s.store->SetSetting(kDeviceName, device_name) && s.store->SetSetting(kStaffPin, pin_hash);
+        if (!ok) {
+            done(EnrollOutcome::Storage);
+            return;
+        }
+        PersistNow([&s, done](bool saved, PersistError) {
+            s.wake = true;
+            if (!saved) {
+                done(EnrollOutcome::Storage);
+                return;
+            }
+            ConfigureEngine(s);
+            s.engine->RequestSyncNow();
+            done(EnrollOutcome::Ok);
+        });
+    });
+}
+
+bool CheckStaffPin(AppServices& s, const std::string& pin) {
+    auto stored = s.store ? s.store->Setting(kStaffPin) : std::nullopt;
+    return stored && VerifyPin(pin, *stored);
+}
+
+void SaveRegistration(AppServices& s, Registration reg, std::function<void(SaveOutcome)> done) {
+    SaveResult r = s.store->SaveRegistration(std::move(reg));
+    if (!r.ok) {
+        SaveOutcome out;
+        out.errors = r.errors;
+        out.storage_failed = r.errors.empty();
+        done(out);
+        return;
+    }
+    PersistNow([&s, done](bool saved, PersistError e) {
+        s.wake = true;
+        SaveOutcome out;
+        out.ok = saved;
+        out.persist_error = e;
+        out.storage_failed = !saved;
+        if (saved && s.engine) s.engine->RequestSyncNow();
+        done(out);
+    });
+}
+
+std::optional<ReturningCreator> FindReturning(AppServices& s, const std::string& email) {
+    return s.store ? s.store->LookupReturning(email) : std::nullopt;
+}
+
+bool CheckInReturning(AppServices& s, const std::string& creator_id, std::function<void(bool)> done) {
+    auto ev = CurrentEvent(s);
+    if (!ev) return false;
+    if (!s.store->CheckIn(creator_id, ev->id)) return false;
+    PersistNow([&s, done](bool saved, PersistError) {
+        s.wake = true;
+        if (saved && s.engine) s.engine->RequestSyncNow();
+        done(saved);
+    });
+    return true;
+}
+
+std::vector<CatalogueEntry> Sectors(AppServices& s) { return s.store->Catalogue("sector"); }
+std::vector<CatalogueEntry> NeedCategories(AppServices& s) { return s.store->Catalogue("need_category"); }
+std::vector<CatalogueEntry> NeedItems(AppServices& s) { return s.store->Catalogue("need_item"); }
+
+std::optional<Event> CurrentEvent(AppServices& s) {
+    if (!s.store) return std::nullopt;
+    std::vector<Event> events = s.store->Events();
+    std::string chosen = s.store->Setting(kCurrentEvent).value_or("");
+    std::string today = NowRfc3339().substr(0, 10);
+    for (const Event& e : events)
+        if (!chosen.empty() && e.id == chosen) return e;
+    for (const Event& e : events)
+        if (e.date == today) return e;
+    return std::nullopt;
+}
+
+const char* Label(const CatalogueEntry& e, Lang lang) {
+    const std::string& l = lang == Lang::Nl ? e.label_nl : lang == Lang::En ? e.label_en : e.label_fr;
+    return l.empty() ? e.label_fr.c_str() : l.c_str();
+}
+
+StoreCounts Counts(AppServices& s) {
+    if (!s.store) return {};
+    auto ev = CurrentEvent(s);
+    return s.store->Counts(ev ? ev->id : "");
+}
+
+SyncStatus SyncState(AppServices& s) { return s.engine ? s.engine->Status() : SyncStatus{}; }
+
+}  // namespace comptoir::app

@@ -1,0 +1,74 @@
+// app/services.h — everything a screen may call: the device's local store, the sync
+// engine and persistence, behind small functions. Screens never run SQL or HTTP.
+//
+// Usage (entry points):
+//   AppServices services;
+//   StartServices(services, base_url);         // "" in the browser (same origin)
+//   each loop iteration: TickServices(services, now_ms); if (services.wake) redraw;
+//
+// Local settings (never synced) live under "local.*" keys of LocalStore settings:
+//   local.device_id, local.device_token, local.device_name, local.staff_pin
+//   (PBKDF2 hash, app/pin.h), local.current_event.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/persist.h"
+#include "core/domain.h"
+#include "core/store.h"
+#include "sync/client/engine.h"
+#include "sync/client/transport.h"
+
+namespace comptoir::app {
+
+struct AppServices {
+    std::unique_ptr<LocalStore> store;
+    std::unique_ptr<Transport> transport;
+    std::unique_ptr<SyncEngine> engine;
+    PersistError open_error = PersistError::None;
+    std::string open_error_detail;   // technical, for staff
+    std::string base_url;
+    bool wake = false;               // something changed outside input: redraw
+};
+
+bool StartServices(AppServices& s, const std::string& base_url);
+void TickServices(AppServices& s, int64_t now_ms);
+bool StoreReady(const AppServices& s);
+
+// --- device enrollment ---
+bool IsEnrolled(AppServices& s);
+enum class EnrollOutcome { Ok, Refused, Network, Storage };
+// Enrolls with the server, then stores the device id/token and the hashed staff PIN,
+// makes it durable and starts syncing. `done` runs on the main thread.
+void EnrollDevice(AppServices& s, const std::string& code, const std::string& device_name,
+                  const std::string& staff_pin, std::function<void(EnrollOutcome)> done);
+bool CheckStaffPin(AppServices& s, const std::string& pin);
+
+// --- registrations ---
+struct SaveOutcome {
+    bool ok = false;                      // durably stored on the device
+    std::vector<FieldError> errors;       // validation: nothing was written
+    PersistError persist_error = PersistError::None;
+    bool storage_failed = false;          // SQLite or persistence failure
+};
+// Validates and writes the registration, waits until it is durable, then asks the sync
+// engine to push it. `done` runs once, on the main thread (possibly synchronously when
+// validation fails).
+void SaveRegistration(AppServices& s, Registration reg, std::function<void(SaveOutcome)> done);
+std::optional<ReturningCreator> FindReturning(AppServices& s, const std::string& email);
+bool CheckInReturning(AppServices& s, const std::string& creator_id, std::function<void(bool)> done);
+
+// --- reference data ---
+std::vector<CatalogueEntry> Sectors(AppServices& s);
+std::vector<CatalogueEntry> NeedCategories(AppServices& s);
+std::vector<CatalogueEntry> NeedItems(AppServices& s);
+std::optional<Event> CurrentEvent(AppServices& s);
+const char* Label(const CatalogueEntry& e, Lang lang);
+StoreCounts Counts(AppServices& s);
+SyncStatus SyncState(AppServices& s);
+
+}  // namespace comptoir::app

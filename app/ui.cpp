@@ -1,0 +1,474 @@
+// app/ui.cpp — see ui.h. Index:
+//   [SECTION] State
+//   [SECTION] Fonts and theme
+//   [SECTION] Frame and registry
+//   [SECTION] Text and buttons
+//   [SECTION] Text fields (native InputText / web overlay)
+//   [SECTION] Check boxes and chips
+#include "app/ui.h"
+
+#include <cfloat>
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "imgui_internal.h"
+
+namespace comptoir::app::ui {
+
+// [SECTION] State
+namespace {
+
+// Civic palette: warm paper background, ink text, one deep blue for actions.
+constexpr ImU32 Rgb(int r, int g, int b, int a = 255) { return IM_COL32(r, g, b, a); }
+const ImVec4 kInk = ImVec4(0.10f, 0.11f, 0.16f, 1.0f);
+const ImVec4 kMuted = ImVec4(0.33f, 0.35f, 0.40f, 1.0f);
+const ImVec4 kPaper = ImVec4(0.965f, 0.957f, 0.937f, 1.0f);
+const ImVec4 kBlue = ImVec4(0.082f, 0.294f, 0.537f, 1.0f);        // #154B89
+const ImVec4 kBlueHover = ImVec4(0.11f, 0.36f, 0.63f, 1.0f);
+const ImVec4 kBlueActive = ImVec4(0.05f, 0.22f, 0.42f, 1.0f);
+const ImU32 kFieldBg = Rgb(255, 255, 255);
+const ImU32 kBorder = Rgb(110, 116, 128);
+const ImU32 kBorderFocus = Rgb(21, 75, 137);
+const ImU32 kError = Rgb(176, 0, 32);
+const ImU32 kSuccessBg = Rgb(226, 242, 231);
+const ImU32 kSuccessInk = Rgb(16, 94, 48);
+
+struct FieldSeen {
+    std::string key;
+    std::string value;
+    FieldKind kind = FieldKind::Text;
+    float x = 0, y = 0, w = 0, h = 0;   // CSS px
+};
+
+struct UiState {
+    UiPlatform platform;
+    Fonts fonts;
+    std::vector<WidgetRect> widgets;       // being recorded this frame
+    std::vector<WidgetRect> last_widgets;  // of the last finished frame
+    std::vector<FieldSeen> fields;         // text fields of this frame, in order
+    TextOverlayRequest overlay;
+    std::string pending_key;               // the DOM input's value waits for its field
+    std::string pending_value;
+    bool has_pending = false;
+    bool deactivate = false;               // leave editing at EndFrame (after pending applied)
+    bool activate_requested = false;       // the platform focused a field itself
+    int move_focus = 0;                    // +1 next, -1 previous, at EndFrame
+    bool overlay_seen = false;             // the active field was drawn this frame
+    float chip_right = 0;                  // right edge for chip flow
+    bool chip_first = true;
+};
+UiState g;
+
+}  // namespace
+
+float Px(float css_px) { return css_px * g.platform.dpr; }
+
+// [SECTION] Fonts and theme
+bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, float dpr) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    // Latin-1 + Latin Extended-A, the punctuation of our texts, the fallback glyph.
+    static const ImWchar kRanges[] = {0x0020, 0x017F, 0x2013, 0x2014, 0x2018, 0x201A, 0x201C, 0x201E,
+                                      0x2022, 0x2022, 0x2026, 0x2026, 0x2039, 0x203A, 0x20AC, 0x20AC,
+                                      0xFFFD, 0xFFFD, 0};
+    ImFontConfig cfg;
+    cfg.OversampleH = 1;   // rasterized at the real pixel size: no need to oversample
+    cfg.OversampleV = 1;
+    cfg.PixelSnapH = true;
+    auto load = [&](const std::string& path, float css) -> ImFont* {
+        FILE* f = std::fopen(path.c_str(), "rb");
+        if (!f) return nullptr;
+        std::fclose(f);
+        return io.Fonts->AddFontFromFileTTF(path.c_str(), css * dpr, &cfg, kRanges);
+    };
+    g.fonts.body = load(regular_ttf, 20);
+    g.fonts.bold = load(bold_ttf, 20);
+    g.fonts.heading = load(bold_ttf, 26);
+    g.fonts.title = load(bold_ttf, 36);
+    g.fonts.small = load(regular_ttf, 16);
+    bool ok = g.fonts.body && g.fonts.bold && g.fonts.heading && g.fonts.title && g.fonts.small;
+    if (!ok) {
+        io.Fonts->Clear();
+        ImFontConfig def;
+        def.SizePixels = 13.0f * dpr;
+        ImFont* f = io.Fonts->AddFontDefault(&def);
+        g.fonts = Fonts{f, f, f, f, f};
+    }
+    io.FontDefault = g.fonts.body;
+    io.Fonts->Build();
+    return ok;
+}
+
+const Fonts& GetFonts() { return g.fonts; }
+
+void ApplyTheme(float dpr) {
+    ImGuiStyle style;
+    ImGui::StyleColorsLight(&style);
+    style.WindowPadding = ImVec2(24, 20);
+    style.FramePadding = ImVec2(16, 12);
+    style.ItemSpacing = ImVec2(12, 12);
+    style.ItemInnerSpacing = ImVec2(10, 8);
+    style.TouchExtraPadding = ImVec2(4, 4);
+    style.ScrollbarSize = 14;
+    style.GrabMinSize = 20;
+    style.WindowBorderSize = 0;
+    style.FrameBorderSize = 2;
+    style.FrameRounding = 8;
+    style.GrabRounding = 8;
+    style.ScrollbarRounding = 8;
+    style.WindowRounding = 0;
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_Text] = kInk;
+    c[ImGuiCol_TextDisabled] = kMuted;
+    c[ImGuiCol_WindowBg] = kPaper;
+    c[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_FrameBgHovered] = ImVec4(0.97f, 0.98f, 1.0f, 1);
+    c[ImGuiCol_FrameBgActive] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_Border] = ImVec4(0.43f, 0.45f, 0.50f, 1);
+    c[ImGuiCol_Button] = kBlue;
+    c[ImGuiCol_ButtonHovered] = kBlueHover;
+    c[ImGuiCol_ButtonActive] = kBlueActive;
+    c[ImGuiCol_CheckMark] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_TextSelectedBg] = ImVec4(0.70f, 0.82f, 0.96f, 1);
+    c[ImGuiCol_ScrollbarBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_ScrollbarGrab] = ImVec4(0.60f, 0.62f, 0.66f, 1);
+    c[ImGuiCol_NavHighlight] = kBlue;
+    style.ScaleAllSizes(dpr);
+    ImGui::GetStyle() = style;
+}
+
+// [SECTION] Frame and registry
+void BeginFrame(const UiPlatform& platform) {
+    g.platform = platform;
+    g.widgets.clear();
+    g.fields.clear();
+    g.overlay_seen = false;
+    g.overlay.activated_this_frame = false;
+}
+
+void EndFrame() {
+    if (g.move_focus != 0 && !g.fields.empty()) {
+        int at = -1;
+        for (size_t i = 0; i < g.fields.size(); ++i)
+            if (g.fields[i].key == g.overlay.key) at = static_cast<int>(i);
+        int next = at + g.move_focus;
+        if (at >= 0 && next >= 0 && next < static_cast<int>(g.fields.size())) {
+            const FieldSeen& f = g.fields[next];
+            g.overlay.key = f.key;
+            g.overlay.value = f.value;
+            g.overlay.kind = f.kind;
+            g.overlay.x = f.x; g.overlay.y = f.y; g.overlay.w = f.w; g.overlay.h = f.h;
+            g.overlay.activated_this_frame = true;
+            g.overlay_seen = true;
+        } else {
+            g.overlay_seen = false;  // past the last field: leave editing
+        }
+    }
+    g.move_focus = 0;
+    g.has_pending = false;   // a value for a field not drawn this frame has nowhere to go
+    if (g.deactivate) {
+        g.deactivate = false;
+        g.overlay_seen = false;
+    }
+    if (!g.overlay_seen) {
+        g.overlay.active = false;
+        g.overlay.key.clear();
+        g.overlay.value.clear();
+    }
+    g.last_widgets.swap(g.widgets);
+}
+
+const std::vector<WidgetRect>& Widgets() { return g.last_widgets; }
+
+void RecordLastItem(const char* key, bool text_field) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    float s = g.platform.dpr;
+    g.widgets.push_back({key, a.x / s, a.y / s, (b.x - a.x) / s, (b.y - a.y) / s, text_field});
+}
+
+std::string WidgetsJson() {
+    nlohmann::json out = nlohmann::json::object();
+    for (const WidgetRect& w : g.last_widgets)
+        out[w.key] = {{"x", w.x}, {"y", w.y}, {"w", w.w}, {"h", w.h}, {"text", w.text_field}};
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// [SECTION] Text and buttons
+void Title(const char* text) {
+    ImGui::PushFont(g.fonts.title);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+}
+
+void Heading(const char* text) {
+    ImGui::Dummy(ImVec2(0, Px(6)));
+    ImGui::PushFont(g.fonts.heading);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+}
+
+void Paragraph(const char* text) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+}
+
+void MutedText(const char* text) {
+    ImGui::PushFont(g.fonts.small);
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+void ErrorText(const char* key, const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kError));
+    ImGui::PushFont(g.fonts.bold);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    RecordLastItem(key);
+}
+
+void SuccessBanner(const char* key, const char* text) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImGui::PushFont(g.fonts.title);
+    float wrap = ImGui::GetContentRegionAvail().x - Px(48);
+    ImVec2 size = ImGui::CalcTextSize(text, nullptr, false, wrap);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImVec2 box(ImGui::GetContentRegionAvail().x, size.y + Px(56));
+    dl->AddRectFilled(p, ImVec2(p.x + box.x, p.y + box.y), kSuccessBg, Px(12));
+    dl->AddRectFilled(p, ImVec2(p.x + Px(8), p.y + box.y), kSuccessInk, Px(12), ImDrawFlags_RoundCornersLeft);
+    dl->AddText(g.fonts.title, g.fonts.title->FontSize, ImVec2(p.x + Px(32), p.y + Px(28)), kSuccessInk, text,
+                nullptr, wrap);
+    ImGui::Dummy(box);
+    ImGui::PopFont();
+    RecordLastItem(key);
+}
+
+static bool StyledButton(const char* key, const char* label, float width, bool primary) {
+    ImGui::PushID(key);
+    ImGui::PushFont(g.fonts.bold);
+    if (!primary) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1, 1, 1, 1));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.93f, 0.95f, 0.99f, 1));
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.85f, 0.89f, 0.96f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, kBlue);
+        ImGui::PushStyleColor(ImGuiCol_Border, kBlue);
+    } else {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        ImGui::PushStyleColor(ImGuiCol_Border, kBlue);
+    }
+    ImVec2 text = ImGui::CalcTextSize(label);
+    float w = width > 0 ? width : text.x + Px(56);
+    bool pressed = ImGui::Button(label, ImVec2(w, Px(60)));
+    ImGui::PopStyleColor(primary ? 2 : 5);
+    ImGui::PopFont();
+    ImGui::PopID();
+    RecordLastItem(key);
+    return pressed;
+}
+
+bool PrimaryButton(const char* key, const char* label, float width) { return StyledButton(key, label, width, true); }
+bool SecondaryButton(const char* key, const char* label, float width) { return StyledButton(key, label, width, false); }
+
+// [SECTION] Text fields (native InputText / web overlay)
+namespace {
+int ResizeCallback(ImGuiInputTextCallbackData* data) {
+    if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        auto* str = static_cast<std::string*>(data->UserData);
+        str->resize(static_cast<size_t>(data->BufTextLen));
+        data->Buf = str->data();
+    }
+    return 0;
+}
+std::string Masked(const std::string& v) {
+    std::string out;
+    for (char c : v)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) out += "\xE2\x80\xA2";  // •
+    return out;
+}
+}  // namespace
+
+bool TextField(const char* key, const char* label, std::string* value, FieldKind kind,
+               const char* error_text) {
+    ImGui::PushID(key);
+    ImGui::PushFont(g.fonts.bold);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(label);
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float height = Px(56);
+    bool changed = false;
+    const bool has_error = error_text && *error_text;
+
+    if (!g.platform.text_overlay) {
+        ImGuiInputTextFlags flags = ImGuiInputTextFlags_CallbackResize;
+        if (kind == FieldKind::Pin) flags |= ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
+        if (has_error) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(kError));
+        ImGui::SetNextItemWidth(width);
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                            ImVec2(Px(14), (height - ImGui::GetFontSize()) * 0.5f));
+        changed = ImGui::InputText("##field", value->data(), value->capacity() + 1, flags, ResizeCallback, value);
+        ImGui::PopStyleVar();
+        if (has_error) ImGui::PopStyleColor();
+        RecordLastItem(key, true);
+    } else {
+        if (g.has_pending && g.pending_key == key) {
+            if (*value != g.pending_value) {
+                *value = g.pending_value;
+                changed = true;
+            }
+            g.has_pending = false;
+        }
+        const bool active = g.overlay.key == key && !g.deactivate;
+        ImVec2 p = ImGui::GetCursorScreenPos();
+        bool clicked = ImGui::InvisibleButton("##field", ImVec2(width, height));
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        ImVec2 q(p.x + width, p.y + height);
+        dl->AddRectFilled(p, q, kFieldBg, Px(8));
+        ImU32 border = has_error ? kError : (active ? kBorderFocus : kBorder);
+        dl->AddRect(p, q, border, Px(8), 0, active ? Px(3) : Px(2));
+        std::string shown = kind == FieldKind::Pin ? Masked(*value) : *value;
+        ImGui::PushClipRect(ImVec2(p.x + Px(4), p.y), ImVec2(q.x - Px(4), q.y), true);
+        dl->AddText(ImVec2(p.x + Px(14), p.y + (height - ImGui::GetFontSize()) * 0.5f),
+                    ImGui::GetColorU32(ImGuiCol_Text), shown.c_str());
+        ImGui::PopClipRect();
+        RecordLastItem(key, true);
+        const WidgetRect& r = g.widgets.back();
+        g.fields.push_back({key, *value, kind, r.x, r.y, r.w, r.h});
+        if (clicked && !active) {
+            g.overlay.key = key;
+            g.deactivate = false;
+            g.overlay.activated_this_frame = true;
+        }
+        if (g.overlay.key == key && g.activate_requested) {
+            g.activate_requested = false;
+            g.overlay.activated_this_frame = true;
+        }
+        if (g.overlay.key == key && !g.deactivate) {
+            g.overlay.active = true;
+            g.overlay.value = *value;
+            g.overlay.kind = kind;
+            g.overlay.x = r.x; g.overlay.y = r.y; g.overlay.w = r.w; g.overlay.h = r.h;
+            g.overlay.font_css_px = ImGui::GetFontSize() / g.platform.dpr;
+            g.overlay_seen = true;
+        }
+    }
+    if (has_error) {
+        std::string ekey = std::string(key) + ".error";
+        ErrorText(ekey.c_str(), error_text);
+    }
+    ImGui::Dummy(ImVec2(0, Px(4)));
+    ImGui::PopID();
+    return changed;
+}
+
+const TextOverlayRequest& TextOverlay() { return g.overlay; }
+
+void TextOverlayInput(const std::string& value) {
+    if (g.overlay.key.empty()) return;
+    g.pending_key = g.overlay.key;
+    g.pending_value = value;
+    g.has_pending = true;
+}
+
+void TextOverlayActivate(const std::string& key) {
+    if (g.overlay.key == key && !g.deactivate) return;
+    g.overlay.key = key;
+    g.deactivate = false;
+    g.activate_requested = true;
+}
+
+void TextOverlayNext(bool backwards) { g.move_focus = backwards ? -1 : 1; }
+
+void TextOverlayDeactivate() { g.deactivate = true; }
+
+void ClearTextFocus() {
+    g.overlay.key.clear();
+    g.overlay.active = false;
+    g.deactivate = false;
+    g.activate_requested = false;
+    g.has_pending = false;
+    g.pending_key.clear();
+    g.pending_value.clear();
+    g.overlay.value.clear();
+    if (!g.platform.text_overlay && ImGui::GetCurrentContext()) ImGui::ClearActiveID();
+}
+
+// [SECTION] Check boxes and chips
+bool CheckBox(const char* key, const char* label, bool* value) {
+    ImGui::PushID(key);
+    const float box = Px(32);
+    const float gap = Px(14);
+    const float avail = ImGui::GetContentRegionAvail().x;
+    ImVec2 text = ImGui::CalcTextSize(label, nullptr, false, avail - box - gap);
+    float h = text.y > box ? text.y : box;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    bool pressed = ImGui::InvisibleButton("##check", ImVec2(avail, h + Px(8)));
+    if (pressed) *value = !*value;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 b0(p.x, p.y + Px(2)), b1(p.x + box, p.y + Px(2) + box);
+    dl->AddRectFilled(b0, b1, *value ? ImGui::GetColorU32(kBlue) : kFieldBg, Px(6));
+    dl->AddRect(b0, b1, *value ? ImGui::GetColorU32(kBlue) : kBorder, Px(6), 0, Px(2));
+    if (*value) {
+        ImVec2 pts[3] = {ImVec2(b0.x + box * 0.22f, b0.y + box * 0.52f), ImVec2(b0.x + box * 0.42f, b0.y + box * 0.72f),
+                         ImVec2(b0.x + box * 0.78f, b0.y + box * 0.30f)};
+        dl->AddPolyline(pts, 3, IM_COL32_WHITE, 0, Px(3.5f));
+    }
+    if (ImGui::IsItemHovered()) dl->AddRect(b0, b1, kBorderFocus, Px(6), 0, Px(3));
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(p.x + box + gap, p.y + Px(4)),
+                ImGui::GetColorU32(ImGuiCol_Text), label, nullptr, avail - box - gap);
+    RecordLastItem(key);
+    ImGui::PopID();
+    return pressed;
+}
+
+void ChipRowBegin() {
+    g.chip_right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    g.chip_first = true;
+}
+
+void ChipRowEnd() { g.chip_first = true; }
+
+bool Chip(const char* key, const char* label, bool selected) {
+    ImGui::PushID(key);
+    ImVec2 text = ImGui::CalcTextSize(label);
+    ImVec2 size(text.x + Px(40), Px(52));
+    float max_w = g.chip_right - ImGui::GetCursorScreenPos().x;
+    if (!g.chip_first) {
+        ImGui::SameLine();
+        if (ImGui::GetCursorScreenPos().x + size.x > g.chip_right) ImGui::NewLine();
+    }
+    g.chip_first = false;
+    if (size.x > max_w && max_w > 0) size.x = max_w;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    bool pressed = ImGui::InvisibleButton("##chip", size);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 q(p.x + size.x, p.y + size.y);
+    bool hovered = ImGui::IsItemHovered();
+    dl->AddRectFilled(p, q, selected ? ImGui::GetColorU32(kBlue) : kFieldBg, size.y * 0.5f);
+    dl->AddRect(p, q, selected ? ImGui::GetColorU32(kBlue) : (hovered ? kBorderFocus : kBorder), size.y * 0.5f, 0,
+                Px(2));
+    ImGui::PushClipRect(p, q, true);
+    dl->AddText(ImVec2(p.x + Px(20), p.y + (size.y - text.y) * 0.5f), selected ? IM_COL32_WHITE : ImGui::GetColorU32(ImGuiCol_Text),
+                label);
+    ImGui::PopClipRect();
+    RecordLastItem(key);
+    ImGui::PopID();
+    return pressed;
+}
+
+}  // namespace comptoir::app::ui

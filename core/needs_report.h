@@ -1,0 +1,116 @@
+// core/needs_report.h — the needs aggregation ("masse critique"), the same code on the
+// devices (staff counts) and on the server (GET /api/v1/reports/needs).
+//
+//   ReportFilter f;  f.sector = "cinema";  f.threshold = 10;
+//   NeedsReport r = ComputeNeedsReport(store.db(), f);
+//   for (auto& row : r.rows) if (row.critical_mass) ...;
+//   nlohmann::json j = ToJson(r);     // the report endpoint's body
+//
+// Repeated reports (a dashboard switching filters, the server answering many
+// requests): keep a NeedsReportIndex. Refresh() reloads the facts from the database
+// only when it changed since the last load; Compute() then runs in memory.
+//   NeedsReportIndex index;            // one per database connection
+//   if (index.Refresh(db)) r = index.Compute(filter);
+//
+// Per need item: the number of DISTINCT creators who declared it (a creator counts once
+// per item however many need records name it), split by sector and by profession of
+// those creators (a creator with two sectors counts in both), whether that number
+// reaches the threshold, and how many offers name the same item.
+//
+// Tables read (the server creates the same columns; other columns are ignored):
+//   creators(id TEXT, deleted INTEGER)                 -- deleted=1 rows are left out
+//   creator_sectors(creator_id TEXT, sector_id TEXT)
+//   creator_professions(creator_id TEXT, profession_id TEXT)
+//   needs(creator_id TEXT, item TEXT, updated_at TEXT, deleted INTEGER)
+//   attendances(creator_id TEXT, event_id TEXT, deleted INTEGER)   -- event filter only
+//   offers(item TEXT, deleted INTEGER)
+//   catalogue(id TEXT, kind TEXT, parent TEXT, sort INTEGER, retired INTEGER)
+//                                                       -- the rows' order and categories
+// Ids are compared bytewise (SQLite BINARY collation). The scan merges the tables in
+// creator_id order, so these indexes make it fast (the local store has them):
+//   creators PRIMARY KEY(id); needs(creator_id, item, updated_at) WHERE deleted = 0;
+//   creator_sectors PRIMARY KEY(creator_id, sector_id); creator_professions likewise;
+//   attendances(event_id, creator_id); offers(item) WHERE deleted = 0.
+// Filters: sector / profession / event restrict the creators counted; from_date /
+// to_date ("YYYY-MM-DD", inclusive) restrict needs by the date of their updated_at.
+// Offers are counted over all creators (an offer from another sector still helps).
+// Rows: every non-retired catalogue need item (even at 0), plus any other item that
+// has needs; sorted by creators (most first), then catalogue order.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace comptoir {
+
+class Db;
+
+struct ReportFilter {
+    std::string sector;
+    std::string profession;
+    std::string event_id;
+    std::string from_date;   // "YYYY-MM-DD" or empty
+    std::string to_date;     // "YYYY-MM-DD" or empty, inclusive
+    int threshold = 10;      // critical mass: creators >= threshold (at least 1)
+};
+
+struct CountById {
+    std::string id;
+    int64_t creators = 0;
+};
+
+struct NeedsReportRow {
+    std::string item;                     // catalogue need item id
+    std::string category;                 // its need category ("espaces")
+    int64_t creators = 0;                 // distinct creators
+    std::vector<CountById> by_sector;     // most first; only non-zero
+    std::vector<CountById> by_profession; // most first; only non-zero
+    bool critical_mass = false;
+    int64_t matching_offers = 0;
+};
+
+struct NeedsReport {
+    ReportFilter filter;
+    int64_t creators_considered = 0;  // creators passing the filter
+    int64_t creators_with_needs = 0;  // of those, with at least one need counted
+    std::vector<NeedsReportRow> rows;
+    bool ok = true;                   // false: a query failed (error says why)
+    std::string error;
+};
+
+// One-shot: loads the facts and computes (= NeedsReportIndex::Load + Compute).
+// Invalid filter dates give ok=false.
+NeedsReport ComputeNeedsReport(Db& db, const ReportFilter& filter);
+
+// The per-creator facts the report needs (sectors, professions, need items with their
+// day, attended events), held in memory in compact arrays (~60 bytes per creator).
+// Not thread-safe: one per connection/thread, or guard it.
+class NeedsReportIndex {
+public:
+    NeedsReportIndex();
+    ~NeedsReportIndex();
+    NeedsReportIndex(NeedsReportIndex&&) noexcept;
+    NeedsReportIndex& operator=(NeedsReportIndex&&) noexcept;
+
+    // Loads the facts unconditionally. False on a query error (see Error()).
+    bool Load(Db& db);
+    // Loads only if nothing is loaded or the database changed since (this connection's
+    // total changes, or another connection's commit via PRAGMA data_version).
+    bool Refresh(Db& db);
+    bool Loaded() const;
+    NeedsReport Compute(const ReportFilter& filter) const;
+    const std::string& Error() const;
+
+private:
+    struct Data;
+    std::unique_ptr<Data> d_;
+};
+
+// {"threshold", "filter": {...}, "creators_considered", "creators_with_needs",
+//  "items": [{"item", "category", "creators", "critical_mass", "matching_offers",
+//             "by_sector": {"cinema": 12, …}, "by_profession": {…}}]}
+nlohmann::json ToJson(const NeedsReport& report);
+
+}  // namespace comptoir

@@ -1,0 +1,642 @@
+// sync/server/http_server.cpp — see http_server.h.
+//
+// [SECTION] logs and metrics
+// [SECTION] helpers (replies, auth)
+// [SECTION] handlers
+// [SECTION] RunServe (wiring, limits, shutdown)
+#include "sync/server/http_server.h"
+
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/uuid.h"
+#include "sync/protocol/protocol.h"
+#include "sync/server/security.h"
+#include "sync/server/server_store.h"
+#include "sync/server/static_files.h"
+
+#ifndef COMPTOIR_VERSION
+#define COMPTOIR_VERSION "0.0.0"
+#endif
+
+namespace comptoir {
+
+using nlohmann::json;
+
+const std::vector<ApiRoute>& ApiRoutes() {
+    static const std::vector<ApiRoute> routes = {
+        {"GET", "/api/v1/health"},
+        {"POST", "/api/v1/devices/enroll"},
+        {"POST", "/api/v1/auth/login"},
+        {"POST", "/api/v1/sync/push"},
+        {"GET", "/api/v1/sync/pull"},
+        {"GET", "/api/v1/creators"},
+        {"GET", "/api/v1/creators/{id}"},
+        {"GET", "/api/v1/reports/needs"},
+        {"GET", "/metrics"},
+    };
+    return routes;
+}
+
+// [SECTION] logs and metrics -----------------------------------------------------------
+namespace {
+std::mutex g_log_mutex;
+}
+
+void LogJson(const char* level, const char* msg, const std::string& fields_json) {
+    json line = {{"ts", NowRfc3339()}, {"level", level}, {"msg", msg}};
+    if (!fields_json.empty()) {
+        json f = json::parse(fields_json, nullptr, false);
+        if (f.is_object())
+            for (auto& [k, v] : f.items()) line[k] = v;
+    }
+    std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::lock_guard<std::mutex> lock(g_log_mutex);
+    std::fprintf(stderr, "%s\n", text.c_str());
+    std::fflush(stderr);
+}
+
+namespace {
+
+struct Metrics {
+    std::mutex mutex;
+    std::map<std::pair<std::string, int>, uint64_t> requests;   // (route, status) -> count
+    std::map<std::string, double> duration_sum;                 // route -> seconds
+    std::map<std::string, uint64_t> push_changes;               // result status -> count
+    uint64_t batches_replayed = 0;
+    uint64_t login_failures = 0;
+    int64_t start_ms = NowMs();
+};
+
+// The route pattern of a path: what logs and metrics show (never an id).
+std::string RouteLabel(const std::string& method, const std::string& path) {
+    for (const ApiRoute& r : ApiRoutes()) {
+        std::string p = r.path;
+        size_t brace = p.find('{');
+        if (brace == std::string::npos) {
+            if (path == p) return p;
+        } else if (path.compare(0, brace, p, 0, brace) == 0 && path.size() > brace &&
+                   path.find('/', brace) == std::string::npos) {
+            return p;
+        }
+    }
+    (void)method;
+    if (path.rfind("/api/", 0) == 0) return "/api/unknown";
+    return "static";
+}
+
+// [SECTION] helpers ----------------------------------------------------------------------
+void ReplyJson(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+void ReplyError(httplib::Response& res, WireErrorCode code, const std::string& message, const std::string& field = "") {
+    WireError e{code, message, field};
+    ReplyJson(res, HttpStatusOf(code), EncodeErrorBody(e));
+}
+
+bool IsJsonContentType(const httplib::Request& req) {
+    std::string ct = req.get_header_value("Content-Type");
+    for (auto& c : ct) c = char(std::tolower(static_cast<unsigned char>(c)));
+    std::string base = ct.substr(0, ct.find(';'));
+    while (!base.empty() && base.back() == ' ') base.pop_back();
+    return base == "application/json";
+}
+
+std::string BearerToken(const httplib::Request& req) {
+    std::string h = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return "";
+    std::string t = h.substr(prefix.size());
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    return t;
+}
+
+std::string CursorOf(int64_t seq) { return "r1." + std::to_string(seq); }
+
+bool ParseCursor(const std::string& s, int64_t* seq) {
+    if (s.empty()) {
+        *seq = 0;
+        return true;
+    }
+    if (s.size() < 4 || s.size() > 22 || s.compare(0, 3, "r1.") != 0) return false;
+    int64_t v = 0;
+    for (size_t i = 3; i < s.size(); ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *seq = v;
+    return true;
+}
+
+bool ParseInt(const std::string& s, int lo, int hi, int* out) {
+    if (s.empty() || s.size() > 9) return false;
+    int v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    if (v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+struct App {
+    ServerConfig config;
+    std::unique_ptr<ServerStore> store;
+    StaticFiles files{""};
+    RateLimiter rate_limiter{600};
+    LoginThrottle login_throttle;
+    Metrics metrics;
+
+    explicit App(const ServerConfig& c) : config(c), rate_limiter(c.rate_limit_per_minute) {}
+
+    Principal Auth(const httplib::Request& req) {
+        std::string token = BearerToken(req);
+        if (token.empty() || token.size() > 200) return {};
+        return store->Authenticate(Sha256Hex(token), NowMs());
+    }
+
+    // Staff/admin only. False (and the reply written) otherwise.
+    bool RequireUser(const httplib::Request& req, httplib::Response& res) {
+        Principal p = Auth(req);
+        if (p.kind == Principal::Kind::None) {
+            ReplyError(res, WireErrorCode::Unauthorized, "a valid staff token is required");
+            return false;
+        }
+        if (p.kind != Principal::Kind::User) {
+            ReplyError(res, WireErrorCode::Forbidden, "this endpoint is for staff accounts, not devices");
+            return false;
+        }
+        return true;
+    }
+
+    // [SECTION] handlers -----------------------------------------------------------------
+    void Health(const httplib::Request&, httplib::Response& res) {
+        ReplyJson(res, 200, {{"status", "ok"}, {"version", COMPTOIR_VERSION}, {"protocol", kProtocolVersion}});
+    }
+
+    bool ReadJsonBody(const httplib::Request& req, httplib::Response& res, json* j) {
+        if (!IsJsonContentType(req)) {
+            ReplyError(res, WireErrorCode::UnsupportedMediaType, "Content-Type must be application/json");
+            return false;
+        }
+        WireError err;
+        if (!ParseJson(req.body, j, &err)) {
+            ReplyError(res, err.code, err.message);
+            return false;
+        }
+        return true;
+    }
+
+    void Enroll(const httplib::Request& req, httplib::Response& res) {
+        int retry = 0;
+        std::string ip_key = "enroll-ip:" + req.remote_addr;
+        if (!login_throttle.Check(ip_key, NowMs(), &retry)) {
+            res.set_header("Retry-After", std::to_string(retry));
+            ReplyError(res, WireErrorCode::TooManyAttempts, "too many failed enrolments; try again later");
+            return;
+        }
+        json j;
+        if (!ReadJsonBody(req, res, &j)) return;
+        EnrollRequest er;
+        WireError err;
+        if (!DecodeEnrollRequest(j, &er, &err)) return ReplyError(res, err.code, err.message, err.field);
+        std::string device_name;
+        if (NormalizeText(er.device_name, 200, true, &device_name) != ErrorCode::None)
+            return ReplyError(res, WireErrorCode::InvalidEnvelope, "device_name is not valid text", "device_name");
+        EnrollResponse out;
+        out.device_id = NewUuid();
+        out.device_token = NewToken();
+        EnrollOutcome o = store->Enroll(Sha256Hex(NormalizeEnrollmentCode(er.enrollment_code)), device_name,
+                                        out.device_id, Sha256Hex(out.device_token), NowMs());
+        if (o == EnrollOutcome::InvalidCode) {
+            login_throttle.Failure(ip_key, NowMs());
+            return ReplyError(res, WireErrorCode::EnrollmentCodeInvalid,
+                              "unknown, expired or already used enrollment code", "enrollment_code");
+        }
+        if (o != EnrollOutcome::Ok) return Unavailable(res);
+        LogJson("info", "device enrolled", json{{"device_id", out.device_id}}.dump());
+        ReplyJson(res, 200, EncodeEnrollResponse(out));
+    }
+
+    void Unavailable(httplib::Response& res) {
+        res.set_header("Retry-After", "5");
+        ReplyError(res, WireErrorCode::Unavailable, "storage busy or failing; retry later");
+    }
+
+    void Login(const httplib::Request& req, httplib::Response& res) {
+        json j;
+        if (!ReadJsonBody(req, res, &j)) return;
+        LoginRequest lr;
+        WireError err;
+        if (!DecodeLoginRequest(j, &lr, &err)) return ReplyError(res, err.code, err.message, err.field);
+        int64_t now = NowMs();
+        std::string user_key = "user:" + lr.username, ip_key = "ip:" + req.remote_addr;
+        int retry = 0, retry2 = 0;
+        bool ok_user = login_throttle.Check(user_key, now, &retry);
+        bool ok_ip = login_throttle.Check(ip_key, now, &retry2);
+        if (!ok_user || !ok_ip) {
+            res.set_header("Retry-After", std::to_string(std::max(retry, retry2)));
+            return ReplyError(res, WireErrorCode::TooManyAttempts, "too many failed logins; try again later");
+        }
+        std::optional<UserRecord> user = store->FindUser(lr.username);
+        bool ok = false;
+        if (user && !user->disabled) ok = VerifyPassword(user->password_hash, lr.password);
+        else DummyPasswordVerify();
+        if (!ok) {
+            login_throttle.Failure(user_key, NowMs());
+            login_throttle.Failure(ip_key, NowMs());
+            {
+                std::lock_guard<std::mutex> lock(metrics.mutex);
+                metrics.login_failures++;
+            }
+            return ReplyError(res, WireErrorCode::InvalidCredentials, "wrong username or password");
+        }
+        login_throttle.Success(user_key);
+        login_throttle.Success(ip_key);
+        LoginResponse out;
+        out.token = NewToken();
+        int64_t expires = NowMs() + int64_t(config.session_hours) * 3600 * 1000;
+        out.expires_at = FormatRfc3339(expires);
+        out.role = user->role;
+        if (!store->CreateSession(Sha256Hex(out.token), user->id, expires)) return Unavailable(res);
+        ReplyJson(res, 200, EncodeLoginResponse(out));
+    }
+
+    // Authenticates a device for push/pull; false (and the reply written) otherwise.
+    bool RequireDevice(const httplib::Request& req, httplib::Response& res, Principal* p, bool allow_staff) {
+        *p = Auth(req);
+        if (p->kind == Principal::Kind::None) {
+            ReplyError(res, WireErrorCode::Unauthorized, "missing or unknown token");
+            return false;
+        }
+        if (p->kind == Principal::Kind::User) {
+            if (allow_staff) return true;
+            ReplyError(res, WireErrorCode::Forbidden, "only enrolled devices push changes");
+            return false;
+        }
+        if (p->revoked) {
+            ReplyError(res, WireErrorCode::DeviceRevoked, "this device has been revoked");
+            return false;
+        }
+        return true;
+    }
+
+    static std::string ShapeMessage(const std::string& code) {
+        if (code == reject::kInvalidChange) return "a change must be a JSON object";
+        if (code == reject::kInvalidId) return "id must be a non-empty string of at most 100 bytes";
+        if (code == reject::kUnknownEntity) return "entity must be creator, need, offer or attendance";
+        if (code == reject::kInvalidOp) return "op must be upsert or delete";
+        if (code == reject::kInvalidVersion) return "version must be an integer >= 1";
+        return "data has the wrong shape";
+    }
+
+    void Push(const httplib::Request& req, httplib::Response& res) {
+        Principal p;
+        if (!RequireDevice(req, res, &p, false)) return;
+        json j;
+        if (!ReadJsonBody(req, res, &j)) return;
+        PushRequest pr;
+        WireError err;
+        if (!DecodePushRequest(j, &pr, &err)) return ReplyError(res, err.code, err.message, err.field);
+        if (pr.device_id != p.device_id)
+            return ReplyError(res, WireErrorCode::DeviceMismatch, "device_id is not the token's device", "device_id");
+        std::vector<PreparedChange> prepared(pr.changes.size());
+        for (size_t i = 0; i < pr.changes.size(); ++i) {
+            PreparedChange& pc = prepared[i];
+            pc.change = std::move(pr.changes[i]);
+            if (!pc.change.shape_error.empty()) {
+                pc.rejected = true;
+                pc.code = pc.change.shape_error;
+                pc.field = pc.change.shape_field;
+                pc.message = ShapeMessage(pc.code);
+                continue;
+            }
+            if (!IsKnownPushEntity(pc.change.entity)) {
+                pc.rejected = true;
+                pc.code = reject::kUnknownEntity;
+                pc.field = "entity";
+                pc.message = ShapeMessage(pc.code);
+                continue;
+            }
+            if (pc.change.op == "delete") continue;  // no data to decode
+            if (!DecodeEntity(pc.change, &pc.entity)) {
+                pc.rejected = true;
+                pc.code = pc.entity.error_code;
+                pc.field = pc.entity.error_field;
+                pc.message = pc.entity.errors.empty() ? ShapeMessage(pc.code)
+                                                      : ErrorMessage(pc.entity.errors.front().code, Lang::En);
+            }
+        }
+        std::string answer;
+        PushOutcome o = store->ApplyPush(p.device_id, pr, prepared, NowRfc3339(), &answer);
+        switch (o) {
+            case PushOutcome::BatchConflict:
+                return ReplyError(res, WireErrorCode::BatchConflict, "batch_id already used by another device",
+                                  "batch_id");
+            case PushOutcome::StorageError:
+                LogJson("error", "push storage failure", json{{"device_id", p.device_id}}.dump());
+                return Unavailable(res);
+            case PushOutcome::Replayed: {
+                std::lock_guard<std::mutex> lock(metrics.mutex);
+                metrics.batches_replayed++;
+                break;
+            }
+            case PushOutcome::Applied: {
+                json a = json::parse(answer, nullptr, false);
+                std::lock_guard<std::mutex> lock(metrics.mutex);
+                if (a.is_object() && a["results"].is_array())
+                    for (const json& r : a["results"])
+                        if (r.is_object() && r["status"].is_string()) metrics.push_changes[r["status"]]++;
+                break;
+            }
+        }
+        res.status = 200;
+        res.set_content(answer, "application/json; charset=utf-8");
+    }
+
+    void Pull(const httplib::Request& req, httplib::Response& res) {
+        Principal p;
+        if (!RequireDevice(req, res, &p, true)) return;
+        int64_t since = 0;
+        if (req.get_param_value_count("since") > 1 || !ParseCursor(req.get_param_value("since"), &since))
+            return ReplyError(res, WireErrorCode::InvalidCursor, "since is not a cursor this server gave", "since");
+        int limit = int(kMaxPullPage);
+        if (req.has_param("limit") && !ParseInt(req.get_param_value("limit"), 1, int(kMaxPullPage), &limit))
+            return ReplyError(res, WireErrorCode::InvalidParameter, "limit must be 1..500", "limit");
+        PullResponse out;
+        int64_t last = since;
+        if (!store->Pull(since, size_t(limit), &out, &last)) return Unavailable(res);
+        out.cursor = CursorOf(last);
+        ReplyJson(res, 200, EncodePullResponse(out));
+    }
+
+    void CreatorsByEmail(const httplib::Request& req, httplib::Response& res) {
+        if (!RequireUser(req, res)) return;
+        if (!req.has_param("email") || req.get_param_value("email").empty())
+            return ReplyError(res, WireErrorCode::InvalidParameter, "email is required", "email");
+        json list = json::array();
+        for (const std::string& id : store->FindCreatorIdsByEmail(req.get_param_value("email")))
+            if (auto b = store->CreatorBundle(id)) list.push_back(std::move(*b));
+        ReplyJson(res, 200, {{"creators", std::move(list)}});
+    }
+
+    void CreatorById(const httplib::Request& req, httplib::Response& res) {
+        if (!RequireUser(req, res)) return;
+        std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
+        auto b = store->CreatorBundle(id);
+        if (!b) return ReplyError(res, WireErrorCode::NotFound, "no creator with this id");
+        ReplyJson(res, 200, *b);
+    }
+
+    void NeedsReport(const httplib::Request& req, httplib::Response& res) {
+        if (!RequireUser(req, res)) return;
+        NeedsReportQuery q;
+        q.sector = req.get_param_value("sector");
+        q.profession = req.get_param_value("profession");
+        q.event = req.get_param_value("event");
+        q.from_date = req.get_param_value("from");
+        q.to_date = req.get_param_value("to");
+        if ((!q.from_date.empty() && !IsIsoDate(q.from_date)) || (!q.to_date.empty() && !IsIsoDate(q.to_date)))
+            return ReplyError(res, WireErrorCode::InvalidParameter, "from/to must be YYYY-MM-DD dates");
+        if (req.has_param("threshold") && !ParseInt(req.get_param_value("threshold"), 1, 100000, &q.threshold))
+            return ReplyError(res, WireErrorCode::InvalidParameter, "threshold must be a positive integer",
+                              "threshold");
+        std::string error;
+        auto report = store->NeedsReport(q, &error);
+        if (!report) {
+            LogJson("error", "needs report failed", json{{"reason", error}}.dump());
+            return Unavailable(res);
+        }
+        ReplyJson(res, 200, *report);
+    }
+
+    void MetricsText(const httplib::Request&, httplib::Response& res) {
+        std::string out;
+        int64_t creators = store->CountCreators();
+        std::lock_guard<std::mutex> lock(metrics.mutex);
+        out += "# HELP comptoir_http_requests_total HTTP requests by route and status.\n";
+        out += "# TYPE comptoir_http_requests_total counter\n";
+        for (auto& [k, v] : metrics.requests)
+            out += "comptoir_http_requests_total{route=\"" + k.first + "\",status=\"" + std::to_string(k.second) +
+                   "\"} " + std::to_string(v) + "\n";
+        out += "# HELP comptoir_http_request_duration_seconds_sum Time spent answering, by route.\n";
+        out += "# TYPE comptoir_http_request_duration_seconds_sum counter\n";
+        for (auto& [k, v] : metrics.duration_sum)
+            out += "comptoir_http_request_duration_seconds_sum{route=\"" + k + "\"} " + std::to_string(v) + "\n";
+        out += "# HELP comptoir_push_changes_total Pushed changes by result.\n";
+        out += "# TYPE comptoir_push_changes_total counter\n";
+        for (const char* s : {"applied", "duplicate", "stale", "rejected"})
+            out += std::string("comptoir_push_changes_total{status=\"") + s + "\"} " +
+                   std::to_string(metrics.push_changes[s]) + "\n";
+        out += "# TYPE comptoir_push_batches_replayed_total counter\ncomptoir_push_batches_replayed_total " +
+               std::to_string(metrics.batches_replayed) + "\n";
+        out += "# TYPE comptoir_login_failures_total counter\ncomptoir_login_failures_total " +
+               std::to_string(metrics.login_failures) + "\n";
+        out += "# TYPE comptoir_creators gauge\ncomptoir_creators " + std::to_string(creators) + "\n";
+        out += "# TYPE comptoir_uptime_seconds gauge\ncomptoir_uptime_seconds " +
+               std::to_string((NowMs() - metrics.start_ms) / 1000) + "\n";
+        res.status = 200;
+        res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    void Static(const httplib::Request& req, httplib::Response& res) {
+        if (req.path.rfind("/api/", 0) == 0 || req.path == "/metrics") {
+            std::string label = RouteLabel(req.method, req.path), allow;
+            for (const ApiRoute& r : ApiRoutes())
+                if (label == r.path) allow += (allow.empty() ? "" : ", ") + std::string(r.method);
+            if (!allow.empty()) {
+                res.set_header("Allow", allow);
+                return ReplyError(res, WireErrorCode::MethodNotAllowed, "method not allowed on this path");
+            }
+            return ReplyError(res, WireErrorCode::NotFound, "no such endpoint");
+        }
+        StaticResult r = files.Get(req.path, req.get_header_value("Accept-Encoding"));
+        if (r.status != 200) return ReplyError(res, WireErrorCode::NotFound, "not found");
+        res.status = 200;
+        res.set_header("Cache-Control", r.cache_control);
+        res.set_header("Vary", "Accept-Encoding");
+        if (!r.content_encoding.empty()) res.set_header("Content-Encoding", r.content_encoding);
+        res.set_content(std::move(r.body), r.content_type.c_str());
+    }
+};
+
+// Per-request context: the worker thread that runs pre-routing also runs the handler and
+// the logger of that request.
+thread_local int64_t t_request_start_us = 0;
+thread_local std::string t_request_id;
+
+int64_t NowUs() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::atomic<bool> g_stop_requested{false};
+extern "C" void OnStopSignal(int) { g_stop_requested = true; }
+
+void SetSecurityHeaders(httplib::Response& res) {
+    // The web app: our own scripts + wasm only (Emscripten's runtime needs no eval);
+    // inline styles for the shell's canvas sizing.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+                   "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+                   "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+}
+
+}  // namespace
+
+// [SECTION] RunServe ---------------------------------------------------------------------
+int RunServe(const ServerConfig& config) {
+    if (!InitCrypto()) {
+        LogJson("error", "libsodium failed to initialize");
+        return 1;
+    }
+    App app(config);
+    std::string error;
+    app.store = OpenServerStore(config.database, &error);
+    if (!app.store) {
+        LogJson("error", "cannot open the database", json{{"reason", error}}.dump());
+        return 1;
+    }
+    std::string web_root = config.web_root;
+    struct stat st;
+    if (web_root.empty() && stat("build/wasm/web", &st) == 0 && S_ISDIR(st.st_mode)) web_root = "build/wasm/web";
+    app.files = StaticFiles(web_root);
+    if (!config.web_root.empty() && !app.files.Enabled())
+        LogJson("warn", "web root not found; static files disabled", json{{"web_root", config.web_root}}.dump());
+
+    httplib::Server svr;
+    svr.set_payload_max_length(kMaxBodyBytes);
+    svr.set_read_timeout(15, 0);
+    svr.set_write_timeout(15, 0);
+    svr.set_keep_alive_timeout(5);
+    svr.set_keep_alive_max_count(100);
+
+    svr.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
+        t_request_start_us = NowUs();
+        t_request_id = NewRequestId();
+        res.set_header("X-Request-Id", t_request_id);
+        SetSecurityHeaders(res);
+        if (req.path.rfind("/api/", 0) == 0 && req.path != "/api/v1/health") {
+            std::string token = BearerToken(req);
+            std::string key = token.empty() ? "ip:" + req.remote_addr : "tok:" + Sha256Hex(token).substr(0, 32);
+            int retry = 0;
+            if (!app.rate_limiter.Allow(key, NowMs(), &retry)) {
+                res.set_header("Retry-After", std::to_string(retry));
+                ReplyError(res, WireErrorCode::RateLimited, "too many requests; slow down");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    // Errors httplib produces itself (no route, body too large…) get the JSON error shape.
+    svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 413) {
+            ReplyError(res, WireErrorCode::PayloadTooLarge, "request body over 1 MiB");
+        } else if (res.status == 400 || res.status == 404 || res.status == 405) {
+            // httplib answers 400/404 for a method without handler: 405 on our routes.
+            std::string label = RouteLabel(req.method, req.path);
+            std::string allow;
+            for (const ApiRoute& r : ApiRoutes())
+                if (label == r.path) allow += (allow.empty() ? "" : ", ") + std::string(r.method);
+            bool wrong_method = !allow.empty() && allow.find(req.method) == std::string::npos;
+            if (wrong_method) {
+                res.set_header("Allow", allow);
+                ReplyError(res, WireErrorCode::MethodNotAllowed, "method not allowed on this path");
+            } else if (res.status == 400) {
+                ReplyError(res, WireErrorCode::InvalidEnvelope, "bad request");
+            } else {
+                ReplyError(res, WireErrorCode::NotFound, "not found");
+            }
+        } else if (res.status >= 500) {
+            ReplyError(res, WireErrorCode::Internal, "internal error");
+        } else {
+            ReplyError(res, WireErrorCode::InvalidEnvelope, "bad request");
+            res.status = res.status >= 400 ? res.status : 400;
+        }
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+    svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        ReplyError(res, WireErrorCode::Internal, "internal error");
+    });
+
+    svr.set_logger([&app](const httplib::Request& req, const httplib::Response& res) {
+        std::string route = RouteLabel(req.method, req.path);
+        double secs = t_request_start_us ? double(NowUs() - t_request_start_us) / 1e6 : 0.0;
+        {
+            std::lock_guard<std::mutex> lock(app.metrics.mutex);
+            app.metrics.requests[{route, res.status}]++;
+            app.metrics.duration_sum[route] += secs;
+        }
+        LogJson("info", "request",
+                json{{"request_id", res.get_header_value("X-Request-Id")},
+                     {"method", req.method},
+                     {"route", route},
+                     {"status", res.status},
+                     {"duration_ms", int64_t(secs * 1000.0)},
+                     {"bytes_in", req.body.size()}}
+                    .dump());
+    });
+
+    using Req = const httplib::Request&;
+    using Res = httplib::Response&;
+    svr.Get("/api/v1/health", [&app](Req q, Res r) { app.Health(q, r); });
+    svr.Post("/api/v1/devices/enroll", [&app](Req q, Res r) { app.Enroll(q, r); });
+    svr.Post("/api/v1/auth/login", [&app](Req q, Res r) { app.Login(q, r); });
+    svr.Post("/api/v1/sync/push", [&app](Req q, Res r) { app.Push(q, r); });
+    svr.Get("/api/v1/sync/pull", [&app](Req q, Res r) { app.Pull(q, r); });
+    svr.Get("/api/v1/creators", [&app](Req q, Res r) { app.CreatorsByEmail(q, r); });
+    svr.Get(R"(/api/v1/creators/([^/]+))", [&app](Req q, Res r) { app.CreatorById(q, r); });
+    svr.Get("/api/v1/reports/needs", [&app](Req q, Res r) { app.NeedsReport(q, r); });
+    svr.Get("/metrics", [&app](Req q, Res r) { app.MetricsText(q, r); });
+    svr.Get(R"(/.*)", [&app](Req q, Res r) { app.Static(q, r); });
+
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (!svr.bind_to_port(config.host.c_str(), config.port)) {
+        LogJson("error", "cannot listen", json{{"host", config.host}, {"port", config.port}}.dump());
+        return 1;
+    }
+    std::thread stopper([&svr] {
+        while (!g_stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        svr.stop();  // closes the listener; in-flight requests finish, then listen returns
+    });
+    LogJson("info", "listening",
+            json{{"host", config.host},
+                 {"port", config.port},
+                 {"version", COMPTOIR_VERSION},
+                 {"web_root", app.files.Root()}}
+                .dump());
+    bool ok = svr.listen_after_bind();
+    g_stop_requested = true;
+    stopper.join();
+    LogJson("info", "stopped");
+    return ok ? 0 : 1;
+}
+
+}  // namespace comptoir

@@ -1,0 +1,139 @@
+// sync/server/server_store.h — what comptoir-server keeps, behind one interface so a
+// PostgreSQL backend can be added next to the SQLite one (sqlite_store.cpp).
+//
+// Usage:
+//   std::string err;
+//   auto store = OpenServerStore("./data/comptoir.db", &err);   // migrations run on open
+//   store->AddUser("marie", PasswordHash(pw), "admin");
+//   PushOutcome o = store->ApplyPush(device_id, req, prepared, NowRfc3339(), &answer_json);
+//
+// Invariants (every backend):
+//  1. A push batch is applied in one transaction, its answer stored with it (batches):
+//     replaying a batch_id returns that stored answer and changes nothing.
+//  2. record_versions keeps, per (entity, id as sent), the highest version applied, also
+//     after a delete: same version -> duplicate, lower -> stale.
+//  3. One creator per identity key (EmailIdentityKey of the normalized email). A second
+//     id arriving with a known key becomes an alias (creator_aliases) of the first, and
+//     is published to devices through pull (entity creator_alias); needs, offers and
+//     attendances naming an alias are stored under the canonical creator.
+//  4. Tokens and enrolment codes are stored only as SHA-256 hashes; passwords as
+//     Argon2id strings (libsodium crypto_pwhash_str).
+//  5. Reference data (catalogue, events, settings, aliases) changes are appended to a
+//     log whose sequence number is the pull cursor.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/domain.h"
+#include "sync/protocol/protocol.h"
+
+namespace comptoir {
+
+struct UserRecord {
+    int64_t id = 0;
+    std::string username;
+    std::string password_hash;
+    std::string role;          // "admin" | "staff"
+    bool disabled = false;
+};
+
+// Who a bearer token belongs to.
+struct Principal {
+    enum class Kind { None, Device, User };
+    Kind kind = Kind::None;
+    std::string device_id;
+    bool revoked = false;      // a revoked device (403)
+    std::string username;
+    std::string role;
+};
+
+struct DeviceRecord {
+    std::string id;
+    std::string name;
+    std::string enrolled_at;
+    std::string revoked_at;
+    std::string last_sync_at;
+    std::string last_app_version;
+    int64_t last_pending = -1;
+};
+
+enum class EnrollOutcome { Ok, InvalidCode, StorageError };
+
+// One change of a push, after envelope decoding and entity validation.
+struct PreparedChange {
+    Change change;
+    DecodedEntity entity;        // validated + normalized when !rejected
+    bool rejected = false;       // rejected before reaching the store
+    std::string code, field, message;
+};
+
+enum class PushOutcome { Applied, Replayed, BatchConflict, StorageError };
+
+struct CreatorFilter {
+    std::string email;   // any case/spaces: matched by identity key
+};
+
+// Needs report filters (sync-v1 GET /api/v1/reports/needs).
+struct NeedsReportQuery {
+    std::string sector, profession, event;
+    std::string from_date, to_date;   // "YYYY-MM-DD" or empty (inclusive)
+    int threshold = 10;
+};
+
+class ServerStore {
+public:
+    virtual ~ServerStore() = default;
+
+    // --- staff accounts and sessions ---
+    virtual bool AddUser(const std::string& username, const std::string& password_hash,
+                         const std::string& role, std::string* error) = 0;
+    virtual std::optional<UserRecord> FindUser(const std::string& username) = 0;
+    virtual bool CreateSession(const std::string& token_hash, int64_t user_id, int64_t expires_ms) = 0;
+
+    // --- devices ---
+    virtual bool AddEnrollmentCode(const std::string& code_hash, const std::string& label,
+                                   int64_t expires_ms, std::string* error) = 0;
+    // Consumes a valid, unexpired, unused code; creates the device with its token hash.
+    virtual EnrollOutcome Enroll(const std::string& code_hash, const std::string& device_name,
+                                 const std::string& device_id, const std::string& token_hash,
+                                 int64_t now_ms) = 0;
+    virtual bool RevokeDevice(const std::string& device_id) = 0;
+    virtual std::vector<DeviceRecord> Devices() = 0;
+    // Device token or session token (unexpired) -> principal.
+    virtual Principal Authenticate(const std::string& token_hash, int64_t now_ms) = 0;
+
+    // --- sync ---
+    // Applies one batch atomically (invariants 1-3). *answer_json: the answer to send
+    // (the stored one when Replayed).
+    virtual PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
+                                  const std::vector<PreparedChange>& changes,
+                                  const std::string& now, std::string* answer_json) = 0;
+    // Reference data after `since` (log sequence), at most `limit` changes.
+    virtual bool Pull(int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) = 0;
+    virtual bool IsCatalogueId(const std::string& kind, const std::string& id) = 0;
+
+    // --- reference data administration ---
+    virtual bool UpsertEvent(const Event& e) = 0;
+    virtual bool SetSetting(const std::string& key, const std::string& value) = 0;
+
+    // --- staff reads ---
+    // {"creator": {...}, "aliases": [...], "needs": [...], "offers": [...], "attendances": [...]}
+    virtual std::optional<nlohmann::json> CreatorBundle(const std::string& id_or_alias) = 0;
+    virtual std::vector<std::string> FindCreatorIdsByEmail(const std::string& email) = 0;
+    virtual std::optional<nlohmann::json> NeedsReport(const NeedsReportQuery& q, std::string* error) = 0;
+
+    // --- metrics ---
+    virtual int64_t CountCreators() = 0;
+};
+
+// Opens the store named by `location`: a file path (SQLite). A "postgresql://" URL is
+// refused with a clear error until that backend exists.
+std::unique_ptr<ServerStore> OpenServerStore(const std::string& location, std::string* error);
+std::unique_ptr<ServerStore> OpenSqliteServerStore(const std::string& path, std::string* error);
+
+}  // namespace comptoir

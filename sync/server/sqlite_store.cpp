@@ -1,0 +1,755 @@
+// sync/server/sqlite_store.cpp — the SQLite backend of ServerStore (see server_store.h
+// for the invariants it keeps).
+//
+// [SECTION] schema and migrations
+// [SECTION] accounts, sessions, devices
+// [SECTION] push (one transaction per batch, a savepoint per change)
+// [SECTION] pull, reference data
+// [SECTION] staff reads
+//
+// Deleted rows are removed (record_versions keeps their tombstone); the `deleted`
+// columns exist because core's needs report reads the device schema (always 0 here).
+//
+// Durability: WAL mode with synchronous=FULL. A device deletes (or, on a public kiosk,
+// purges) a record once the server acknowledged it, so an acknowledged batch must
+// survive a power cut; synchronous=NORMAL in WAL could lose the last commits then.
+// The cost (one fsync per commit, i.e. per batch) is small at this scale.
+// One connection, serialized by a mutex: HTTP workers are few and batches short.
+#include <mutex>
+#include <set>
+
+#include "core/catalogue.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/domain_json.h"
+#include "core/needs_report.h"
+#include "core/validate.h"
+#include "sync/server/server_store.h"
+
+namespace comptoir {
+
+using nlohmann::json;
+
+namespace {
+
+// [SECTION] schema and migrations ----------------------------------------------------
+// Each entry moves user_version from i to i+1. Never edit a shipped entry: append.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'staff')),
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL);
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  expires_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE enrollment_codes(
+  code_hash TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used_at TEXT,
+  device_id TEXT) WITHOUT ROWID;
+CREATE TABLE devices(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_sync_at TEXT,
+  last_app_version TEXT,
+  last_pending INTEGER) WITHOUT ROWID;
+CREATE TABLE batches(
+  batch_id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  answer TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE record_versions(
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (entity, id)) WITHOUT ROWID;
+CREATE TABLE creators(
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  email_key TEXT NOT NULL UNIQUE,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  postcode TEXT NOT NULL DEFAULT '',
+  preferred_lang TEXT NOT NULL DEFAULT 'fr',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE creator_aliases(
+  alias_id TEXT PRIMARY KEY,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX creator_aliases_creator ON creator_aliases(creator_id);
+CREATE TABLE creator_sectors(
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  sector_id TEXT NOT NULL,
+  PRIMARY KEY (creator_id, sector_id)) WITHOUT ROWID;
+CREATE TABLE creator_professions(
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  profession_id TEXT NOT NULL,
+  PRIMARY KEY (creator_id, profession_id)) WITHOUT ROWID;
+CREATE TABLE needs(
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  item TEXT NOT NULL,
+  frequency TEXT NOT NULL DEFAULT '',
+  urgency TEXT NOT NULL DEFAULT '',
+  budget TEXT NOT NULL DEFAULT '',
+  comment TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX needs_creator ON needs(creator_id, item, updated_at) WHERE deleted = 0;
+CREATE TABLE offers(
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  item TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX offers_creator ON offers(creator_id);
+CREATE INDEX offers_item ON offers(item) WHERE deleted = 0;
+CREATE TABLE attendances(
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  at TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX attendances_creator ON attendances(creator_id);
+CREATE INDEX attendances_event ON attendances(event_id, creator_id);
+CREATE TABLE catalogue(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  parent TEXT NOT NULL DEFAULT '',
+  label_fr TEXT NOT NULL,
+  label_nl TEXT NOT NULL,
+  label_en TEXT NOT NULL,
+  sort INTEGER NOT NULL DEFAULT 0,
+  retired INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE events(
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  sector TEXT NOT NULL DEFAULT '',
+  date TEXT NOT NULL,
+  place TEXT NOT NULL DEFAULT '',
+  retired INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE reference_log(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  op TEXT NOT NULL,
+  data TEXT NOT NULL);
+)sql",
+};
+
+// Wire entity of a catalogue kind (sync-v1 pull).
+const char* PullEntityOf(const std::string& kind) {
+    if (kind == "sector") return "sector";
+    if (kind == "profession") return "profession";
+    return "catalogue_item";  // need_category, need_item
+}
+
+std::string TableOf(const std::string& entity) {
+    if (entity == "need") return "needs";
+    if (entity == "offer") return "offers";
+    if (entity == "attendance") return "attendances";
+    return "creators";
+}
+
+struct ChangeOutcome {
+    ChangeStatus status = ChangeStatus::Applied;
+    std::string code, field, message;
+};
+
+ChangeOutcome Rejected(std::string code, std::string field, std::string message) {
+    return {ChangeStatus::Rejected, std::move(code), std::move(field), std::move(message)};
+}
+
+class SqliteServerStore final : public ServerStore {
+public:
+    explicit SqliteServerStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+
+    bool Init(std::string* error) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        // WAL + FULL: see the file top.
+        if (!db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                       "PRAGMA busy_timeout=5000;",
+                       error))
+            return false;
+        int v = db_->UserVersion();
+        const int target = int(sizeof kMigrations / sizeof kMigrations[0]);
+        if (v > target) {
+            *error = "database schema " + std::to_string(v) + " is newer than this server (" +
+                     std::to_string(target) + ")";
+            return false;
+        }
+        for (; v < target; ++v) {
+            Transaction tx(*db_);
+            if (!tx.Ok() || !db_->Exec(kMigrations[v], error) || !db_->SetUserVersion(v + 1)) {
+                if (error->empty()) *error = db_->LastError();
+                return false;
+            }
+            if (v == 0 && !SeedLocked(error)) return false;
+            if (!tx.Commit()) {
+                *error = db_->LastError();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // [SECTION] accounts, sessions, devices --------------------------------------------
+    bool AddUser(const std::string& username, const std::string& password_hash, const std::string& role,
+                 std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt s = db_->Prepare("INSERT INTO users(username, password_hash, role, created_at) VALUES (?,?,?,?)");
+        s.Bind(1, username).Bind(2, password_hash).Bind(3, role).Bind(4, NowRfc3339());
+        if (!s.Run()) {
+            *error = db_->LastWasConstraint() ? "a user with that name already exists" : s.Error();
+            return false;
+        }
+        return true;
+    }
+
+    std::optional<UserRecord> FindUser(const std::string& username) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt s = db_->Prepare("SELECT id, username, password_hash, role, disabled FROM users WHERE username = ?");
+        s.Bind(1, username);
+        if (!s.Step()) return std::nullopt;
+        return UserRecord{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) != 0};
+    }
+
+    bool CreateSession(const std::string& token_hash, int64_t user_id, int64_t expires_ms) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt del = db_->Prepare("DELETE FROM sessions WHERE expires_ms < ?");
+        del.Bind(1, NowMs());
+        del.Run();
+        Stmt s = db_->Prepare("INSERT INTO sessions(token_hash, user_id, expires_ms) VALUES (?,?,?)");
+        s.Bind(1, token_hash).Bind(2, user_id).Bind(3, expires_ms);
+        return s.Run();
+    }
+
+    bool AddEnrollmentCode(const std::string& code_hash, const std::string& label, int64_t expires_ms,
+                           std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt s = db_->Prepare(
+            "INSERT INTO enrollment_codes(code_hash, label, created_at, expires_ms) VALUES (?,?,?,?)");
+        s.Bind(1, code_hash).Bind(2, label).Bind(3, NowRfc3339()).Bind(4, expires_ms);
+        if (!s.Run()) {
+            *error = s.Error();
+            return false;
+        }
+        return true;
+    }
+
+    EnrollOutcome Enroll(const std::string& code_hash, const std::string& device_name, const std::string& device_id,
+                         const std::string& token_hash, int64_t now_ms) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        if (!tx.Ok()) return EnrollOutcome::StorageError;
+        Stmt q = db_->Prepare(
+            "SELECT label FROM enrollment_codes WHERE code_hash = ? AND used_at IS NULL AND expires_ms > ?");
+        q.Bind(1, code_hash).Bind(2, now_ms);
+        if (!q.Step()) return q.Failed() ? EnrollOutcome::StorageError : EnrollOutcome::InvalidCode;
+        std::string label = q.Text(0);
+        std::string now = FormatRfc3339(now_ms);
+        Stmt u = db_->Prepare("UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?");
+        u.Bind(1, now).Bind(2, device_id).Bind(3, code_hash);
+        Stmt d = db_->Prepare("INSERT INTO devices(id, name, label, token_hash, enrolled_at) VALUES (?,?,?,?,?)");
+        d.Bind(1, device_id).Bind(2, device_name).Bind(3, label).Bind(4, token_hash).Bind(5, now);
+        if (!u.Run() || !d.Run() || !tx.Commit()) return EnrollOutcome::StorageError;
+        return EnrollOutcome::Ok;
+    }
+
+    bool RevokeDevice(const std::string& device_id) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt s = db_->Prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+        s.Bind(1, NowRfc3339()).Bind(2, device_id);
+        return s.Run() && db_->Changes() == 1;
+    }
+
+    std::vector<DeviceRecord> Devices() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<DeviceRecord> out;
+        Stmt s = db_->Prepare(
+            "SELECT id, name, enrolled_at, revoked_at, last_sync_at, last_app_version, last_pending "
+            "FROM devices ORDER BY enrolled_at, id");
+        while (s.Step()) {
+            DeviceRecord d;
+            d.id = s.Text(0);
+            d.name = s.Text(1);
+            d.enrolled_at = s.Text(2);
+            d.revoked_at = s.OptText(3).value_or("");
+            d.last_sync_at = s.OptText(4).value_or("");
+            d.last_app_version = s.OptText(5).value_or("");
+            d.last_pending = s.IsNull(6) ? -1 : s.Int(6);
+            out.push_back(std::move(d));
+        }
+        return out;
+    }
+
+    Principal Authenticate(const std::string& token_hash, int64_t now_ms) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Principal p;
+        Stmt d = db_->Prepare("SELECT id, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?");
+        d.Bind(1, token_hash);
+        if (d.Step()) {
+            p.kind = Principal::Kind::Device;
+            p.device_id = d.Text(0);
+            p.revoked = d.Int(1) != 0;
+            return p;
+        }
+        Stmt s = db_->Prepare(
+            "SELECT u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+            "WHERE s.token_hash = ? AND s.expires_ms > ? AND u.disabled = 0");
+        s.Bind(1, token_hash).Bind(2, now_ms);
+        if (s.Step()) {
+            p.kind = Principal::Kind::User;
+            p.username = s.Text(0);
+            p.role = s.Text(1);
+        }
+        return p;
+    }
+
+    // [SECTION] push --------------------------------------------------------------------
+    PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
+                          const std::vector<PreparedChange>& changes, const std::string& now,
+                          std::string* answer_json) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        if (!tx.Ok()) return PushOutcome::StorageError;
+        Stmt prior = db_->Prepare("SELECT device_id, answer FROM batches WHERE batch_id = ?");
+        prior.Bind(1, req.batch_id);
+        if (prior.Step()) {
+            if (prior.Text(0) != device_id) return PushOutcome::BatchConflict;
+            *answer_json = prior.Text(1);
+            return PushOutcome::Replayed;
+        }
+        if (prior.Failed()) return PushOutcome::StorageError;
+
+        PushResponse answer;
+        answer.batch_id = req.batch_id;
+        answer.server_time = now;
+        for (const PreparedChange& pc : changes) {
+            ChangeOutcome o;
+            if (pc.rejected) {
+                o = Rejected(pc.code, pc.field, pc.message);
+            } else {
+                if (!db_->Exec("SAVEPOINT change")) return PushOutcome::StorageError;
+                o = ApplyChange(device_id, pc, now);
+                if (o.status == ChangeStatus::Rejected) {
+                    if (!db_->Exec("ROLLBACK TO change; RELEASE change")) return PushOutcome::StorageError;
+                } else if (!db_->Exec("RELEASE change")) {
+                    return PushOutcome::StorageError;
+                }
+            }
+            ChangeResult r;
+            r.id = pc.change.id;
+            r.status = ChangeStatusId(o.status);
+            if (o.status == ChangeStatus::Rejected) {
+                r.error_code = o.code;
+                r.error_field = o.field;
+                r.error_message = o.message;
+            }
+            answer.results.push_back(std::move(r));
+        }
+        *answer_json = EncodePushResponse(answer).dump();
+        Stmt b = db_->Prepare("INSERT INTO batches(batch_id, device_id, received_at, answer) VALUES (?,?,?,?)");
+        b.Bind(1, req.batch_id).Bind(2, device_id).Bind(3, now).Bind(4, *answer_json);
+        Stmt d = db_->Prepare(
+            "UPDATE devices SET last_sync_at = ?, last_app_version = COALESCE(?, last_app_version), "
+            "last_pending = COALESCE(?, last_pending) WHERE id = ?");
+        d.Bind(1, now);
+        if (req.app_version.empty()) d.BindNull(2); else d.Bind(2, req.app_version);
+        if (req.pending) d.Bind(3, *req.pending); else d.BindNull(3);
+        d.Bind(4, device_id);
+        if (!b.Run() || !d.Run() || !tx.Commit()) return PushOutcome::StorageError;
+        return PushOutcome::Applied;
+    }
+
+    // Version check of invariant 2; nullopt when the change is newer than what is stored.
+    std::optional<ChangeOutcome> CheckVersion(const std::string& entity, const std::string& id, int64_t version,
+                                              bool* failed) {
+        Stmt s = db_->Prepare("SELECT version FROM record_versions WHERE entity = ? AND id = ?");
+        s.Bind(1, entity).Bind(2, id);
+        if (s.Step()) {
+            int64_t stored = s.Int(0);
+            if (version == stored) return ChangeOutcome{ChangeStatus::Duplicate, "", "", ""};
+            if (version < stored) return ChangeOutcome{ChangeStatus::Stale, "", "", ""};
+        }
+        *failed = s.Failed();
+        return std::nullopt;
+    }
+
+    bool RecordVersion(const std::string& entity, const std::string& id, int64_t version) {
+        Stmt s = db_->Prepare(
+            "INSERT INTO record_versions(entity, id, version) VALUES (?,?,?) "
+            "ON CONFLICT(entity, id) DO UPDATE SET version = excluded.version");
+        s.Bind(1, entity).Bind(2, id).Bind(3, version);
+        return s.Run();
+    }
+
+    // The canonical creator id of `id` (itself, or what it is an alias of).
+    std::string Canonical(const std::string& id) {
+        Stmt s = db_->Prepare("SELECT creator_id FROM creator_aliases WHERE alias_id = ?");
+        s.Bind(1, id);
+        return s.Step() ? s.Text(0) : id;
+    }
+
+    bool CreatorExists(const std::string& id) {
+        Stmt s = db_->Prepare("SELECT 1 FROM creators WHERE id = ?");
+        s.Bind(1, id);
+        return s.Step();
+    }
+
+    bool CatalogueHas(const std::string& kind, const std::string& id) {
+        Stmt s = db_->Prepare("SELECT 1 FROM catalogue WHERE id = ? AND kind = ?");
+        s.Bind(1, id).Bind(2, kind);
+        return s.Step();
+    }
+
+    static std::string Message(ErrorCode code) { return ErrorMessage(code, Lang::En); }
+
+    ChangeOutcome StorageFailure() { return Rejected(reject::kStorage, "", "could not be stored: " + db_->LastError()); }
+
+    ChangeOutcome ApplyChange(const std::string& device_id, const PreparedChange& pc, const std::string& now) {
+        const Change& c = pc.change;
+        bool failed = false;
+        if (auto o = CheckVersion(c.entity, c.id, c.version, &failed)) return *o;
+        if (failed) return StorageFailure();
+        ChangeOutcome o;
+        if (c.op == "delete") o = ApplyDelete(c);
+        else if (c.entity == "creator") o = UpsertCreator(device_id, pc, now);
+        else o = UpsertChild(pc);
+        if (o.status == ChangeStatus::Applied && !RecordVersion(c.entity, c.id, c.version)) return StorageFailure();
+        return o;
+    }
+
+    ChangeOutcome ApplyDelete(const Change& c) {
+        std::string id = c.entity == "creator" ? Canonical(c.id) : c.id;
+        Stmt s = db_->Prepare("DELETE FROM " + TableOf(c.entity) + " WHERE id = ?");
+        s.Bind(1, id);
+        if (!s.Run()) return StorageFailure();
+        return {};
+    }
+
+    bool WriteCreatorRow(const std::string& id, const Creator& cr, const std::string& key, const json& data,
+                         const std::string& device_id, const std::string& now, bool insert) {
+        Stmt s = db_->Prepare(
+            insert ? "INSERT INTO creators(first_name, last_name, email, postcode, preferred_lang, updated_at, "
+                     "data, version, email_key, device_id, received_at, created_at, id) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                   : "UPDATE creators SET first_name = ?, last_name = ?, email = ?, postcode = ?, "
+                     "preferred_lang = ?, updated_at = ?, data = ?, version = ?, email_key = ?, device_id = ?, "
+                     "received_at = ? WHERE id = ?");
+        s.Bind(1, cr.first_name).Bind(2, cr.last_name).Bind(3, cr.email).Bind(4, cr.postcode);
+        s.Bind(5, cr.preferred_lang).Bind(6, cr.updated_at).Bind(7, data.dump()).Bind(8, cr.version);
+        s.Bind(9, key).Bind(10, device_id).Bind(11, now);
+        if (insert) s.Bind(12, cr.created_at.empty() ? now : cr.created_at).Bind(13, id);
+        else s.Bind(12, id);
+        if (!s.Run()) return false;
+        Stmt ds = db_->Prepare("DELETE FROM creator_sectors WHERE creator_id = ?");
+        Stmt dp = db_->Prepare("DELETE FROM creator_professions WHERE creator_id = ?");
+        ds.Bind(1, id);
+        dp.Bind(1, id);
+        if (!ds.Run() || !dp.Run()) return false;
+        for (const std::string& sec : std::set<std::string>(cr.sectors.begin(), cr.sectors.end())) {
+            Stmt i = db_->Prepare("INSERT INTO creator_sectors(creator_id, sector_id) VALUES (?,?)");
+            i.Bind(1, id).Bind(2, sec);
+            if (!i.Run()) return false;
+        }
+        for (const std::string& p : std::set<std::string>(cr.professions.begin(), cr.professions.end())) {
+            Stmt i = db_->Prepare("INSERT INTO creator_professions(creator_id, profession_id) VALUES (?,?)");
+            i.Bind(1, id).Bind(2, p);
+            if (!i.Run()) return false;
+        }
+        return true;
+    }
+
+    bool AddAlias(const std::string& alias, const std::string& canonical, const std::string& now) {
+        Stmt s = db_->Prepare("INSERT OR IGNORE INTO creator_aliases(alias_id, creator_id, created_at) VALUES (?,?,?)");
+        s.Bind(1, alias).Bind(2, canonical).Bind(3, now);
+        return s.Run() && LogReference("creator_alias", alias, "upsert", json{{"creator_id", canonical}});
+    }
+
+    ChangeOutcome UpsertCreator(const std::string& device_id, const PreparedChange& pc, const std::string& now) {
+        const Creator& cr = pc.entity.creator;
+        for (size_t i = 0; i < cr.sectors.size(); ++i)
+            if (!CatalogueHas("sector", cr.sectors[i]))
+                return Rejected(ErrorWireId(ErrorCode::UnknownItem), "sectors[" + std::to_string(i) + "]",
+                                Message(ErrorCode::UnknownItem));
+        for (size_t i = 0; i < cr.professions.size(); ++i)
+            if (!CatalogueHas("profession", cr.professions[i]))
+                return Rejected(ErrorWireId(ErrorCode::UnknownItem), "professions[" + std::to_string(i) + "]",
+                                Message(ErrorCode::UnknownItem));
+        json data = EncodeEntityData(pc.entity);
+        std::string key = EmailIdentityKey(cr.email);
+        std::string canonical = Canonical(pc.change.id);
+        Stmt q = db_->Prepare("SELECT id FROM creators WHERE email_key = ?");
+        q.Bind(1, key);
+        std::string holder = q.Step() ? q.Text(0) : "";
+        if (CreatorExists(canonical)) {
+            if (!holder.empty() && holder != canonical)
+                return Rejected(reject::kIdentityConflict, "email",
+                                "this email already belongs to another creator on the server");
+            if (!WriteCreatorRow(canonical, cr, key, data, device_id, now, false)) return StorageFailure();
+            return {};
+        }
+        if (!holder.empty()) {
+            // Same person registered on another device: one creator, this id an alias.
+            if (!AddAlias(pc.change.id, holder, now) ||
+                !WriteCreatorRow(holder, cr, key, data, device_id, now, false))
+                return StorageFailure();
+            return {};
+        }
+        if (!WriteCreatorRow(canonical, cr, key, data, device_id, now, true)) return StorageFailure();
+        return {};
+    }
+
+    ChangeOutcome UpsertChild(const PreparedChange& pc) {
+        const DecodedEntity& e = pc.entity;
+        const std::string& raw_creator =
+            e.entity == "need" ? e.need.creator_id : e.entity == "offer" ? e.offer.creator_id : e.attendance.creator_id;
+        std::string creator = Canonical(raw_creator);
+        if (!CreatorExists(creator))
+            return Rejected(reject::kUnknownReference, "creator_id", "no creator with this id on the server");
+        json data = EncodeEntityData(e);
+        data["creator_id"] = creator;  // stored under the canonical creator (invariant 3)
+        const Change& c = pc.change;
+        if (e.entity == "need") {
+            const Need& n = e.need;
+            if (!CatalogueHas("need_item", n.item))
+                return Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
+            Stmt s = db_->Prepare(
+                "INSERT INTO needs(id, version, creator_id, item, frequency, urgency, budget, comment, updated_at, "
+                "data) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
+                "creator_id = excluded.creator_id, item = excluded.item, frequency = excluded.frequency, "
+                "urgency = excluded.urgency, budget = excluded.budget, comment = excluded.comment, "
+                "updated_at = excluded.updated_at, data = excluded.data");
+            s.Bind(1, c.id).Bind(2, c.version).Bind(3, creator).Bind(4, n.item).Bind(5, n.frequency);
+            s.Bind(6, n.urgency).Bind(7, n.budget).Bind(8, n.comment).Bind(9, n.updated_at).Bind(10, data.dump());
+            if (!s.Run()) return StorageFailure();
+            return {};
+        }
+        if (e.entity == "offer") {
+            const Offer& o = e.offer;
+            if (!o.item.empty() && !CatalogueHas("need_item", o.item))
+                return Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
+            Stmt s = db_->Prepare(
+                "INSERT INTO offers(id, version, creator_id, kind, item, description, updated_at, data) "
+                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
+                "creator_id = excluded.creator_id, kind = excluded.kind, item = excluded.item, "
+                "description = excluded.description, updated_at = excluded.updated_at, data = excluded.data");
+            s.Bind(1, c.id).Bind(2, c.version).Bind(3, creator).Bind(4, o.kind).Bind(5, o.item);
+            s.Bind(6, o.description).Bind(7, o.updated_at).Bind(8, data.dump());
+            if (!s.Run()) return StorageFailure();
+            return {};
+        }
+        const Attendance& a = e.attendance;
+        Stmt s = db_->Prepare(
+            "INSERT INTO attendances(id, version, creator_id, event_id, at, updated_at, data) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
+            "creator_id = excluded.creator_id, event_id = excluded.event_id, at = excluded.at, "
+            "updated_at = excluded.updated_at, data = excluded.data");
+        s.Bind(1, c.id).Bind(2, c.version).Bind(3, creator).Bind(4, a.event_id).Bind(5, a.at);
+        s.Bind(6, a.updated_at).Bind(7, data.dump());
+        if (!s.Run()) return StorageFailure();
+        return {};
+    }
+
+    // [SECTION] pull, reference data ---------------------------------------------------
+    bool LogReference(const std::string& entity, const std::string& id, const std::string& op, const json& data) {
+        Stmt s = db_->Prepare("INSERT INTO reference_log(entity, id, op, data) VALUES (?,?,?,?)");
+        s.Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data.dump());
+        return s.Run();
+    }
+
+    bool UpsertCatalogueLocked(const CatalogueEntry& e) {
+        Stmt s = db_->Prepare(
+            "INSERT INTO catalogue(id, kind, parent, label_fr, label_nl, label_en, sort, retired) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, parent = excluded.parent, "
+            "label_fr = excluded.label_fr, label_nl = excluded.label_nl, label_en = excluded.label_en, "
+            "sort = excluded.sort, retired = excluded.retired");
+        s.Bind(1, e.id).Bind(2, e.kind).Bind(3, e.parent).Bind(4, e.label_fr).Bind(5, e.label_nl);
+        s.Bind(6, e.label_en).Bind(7, e.sort).Bind(8, e.retired);
+        return s.Run() && LogReference(PullEntityOf(e.kind), e.id, "upsert", ToJson(e));
+    }
+
+    bool SeedLocked(std::string* error) {
+        for (const CatalogueEntry& e : SeedCatalogue()) {
+            if (!UpsertCatalogueLocked(e)) {
+                *error = "seeding the catalogue: " + db_->LastError();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    bool Pull(int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt s = db_->Prepare("SELECT seq, entity, id, op, data FROM reference_log WHERE seq > ? ORDER BY seq LIMIT ?");
+        s.Bind(1, since).Bind(2, int64_t(limit + 1));
+        *last_seq = since;
+        out->changes.clear();
+        out->has_more = false;
+        while (s.Step()) {
+            if (out->changes.size() == limit) {
+                out->has_more = true;
+                break;
+            }
+            PullChange c;
+            *last_seq = s.Int(0);
+            c.entity = s.Text(1);
+            c.id = s.Text(2);
+            c.op = s.Text(3);
+            c.data = json::parse(s.Text(4), nullptr, false);
+            if (!c.data.is_object()) c.data = json::object();
+            out->changes.push_back(std::move(c));
+        }
+        return !s.Failed();
+    }
+
+    bool IsCatalogueId(const std::string& kind, const std::string& id) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return CatalogueHas(kind, id);
+    }
+
+    bool UpsertEvent(const Event& e) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        Stmt s = db_->Prepare(
+            "INSERT INTO events(id, title, sector, date, place, retired) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, sector = excluded.sector, date = excluded.date, "
+            "place = excluded.place, retired = excluded.retired");
+        s.Bind(1, e.id).Bind(2, e.title).Bind(3, e.sector).Bind(4, e.date).Bind(5, e.place).Bind(6, e.retired);
+        return tx.Ok() && s.Run() && LogReference("event", e.id, "upsert", ToJson(e)) && tx.Commit();
+    }
+
+    bool SetSetting(const std::string& key, const std::string& value) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        Stmt s = db_->Prepare(
+            "INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        s.Bind(1, key).Bind(2, value);
+        return tx.Ok() && s.Run() && LogReference("setting", key, "upsert", json{{"value", value}}) && tx.Commit();
+    }
+
+    // [SECTION] staff reads ------------------------------------------------------------
+    json Rows(const std::string& table, const std::string& creator_id) {
+        json arr = json::array();
+        Stmt s = db_->Prepare("SELECT id, version, data FROM " + table + " WHERE creator_id = ? ORDER BY id");
+        s.Bind(1, creator_id);
+        while (s.Step()) {
+            json d = json::parse(s.Text(2), nullptr, false);
+            arr.push_back({{"id", s.Text(0)}, {"version", s.Int(1)}, {"data", d.is_object() ? d : json::object()}});
+        }
+        return arr;
+    }
+
+    std::optional<json> CreatorBundle(const std::string& id_or_alias) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string id = Canonical(id_or_alias);
+        Stmt s = db_->Prepare("SELECT version, data, created_at, received_at FROM creators WHERE id = ?");
+        s.Bind(1, id);
+        if (!s.Step()) return std::nullopt;
+        json data = json::parse(s.Text(1), nullptr, false);
+        json aliases = json::array();
+        Stmt a = db_->Prepare("SELECT alias_id FROM creator_aliases WHERE creator_id = ? ORDER BY alias_id");
+        a.Bind(1, id);
+        while (a.Step()) aliases.push_back(a.Text(0));
+        return json{{"creator",
+                     {{"id", id}, {"version", s.Int(0)}, {"data", data.is_object() ? data : json::object()},
+                      {"received_at", s.Text(3)}}},
+                    {"aliases", std::move(aliases)},
+                    {"needs", Rows("needs", id)},
+                    {"offers", Rows("offers", id)},
+                    {"attendances", Rows("attendances", id)}};
+    }
+
+    std::vector<std::string> FindCreatorIdsByEmail(const std::string& email) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<std::string> out;
+        std::string normalized;
+        if (NormalizeEmail(email, &normalized) != ErrorCode::None) return out;
+        Stmt s = db_->Prepare("SELECT id FROM creators WHERE email_key = ?");
+        s.Bind(1, EmailIdentityKey(normalized));
+        while (s.Step()) out.push_back(s.Text(0));
+        return out;
+    }
+
+    std::optional<json> NeedsReport(const NeedsReportQuery& q, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return RunNeedsReport(q, error);
+    }
+
+    std::optional<json> RunNeedsReport(const NeedsReportQuery& q, std::string* error);
+
+    int64_t CountCreators() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Stmt s = db_->Prepare("SELECT count(*) FROM creators");
+        return s.Step() ? s.Int(0) : 0;
+    }
+
+private:
+    std::mutex mutex_;
+    std::unique_ptr<Db> db_;
+};
+
+}  // namespace
+
+// Needs report: core's ComputeNeedsReport over the same tables (core/needs_report.h).
+std::optional<json> SqliteServerStore::RunNeedsReport(const NeedsReportQuery& q, std::string* error) {
+    ReportFilter f;
+    f.sector = q.sector;
+    f.profession = q.profession;
+    f.event_id = q.event;
+    f.from_date = q.from_date;
+    f.to_date = q.to_date;
+    f.threshold = q.threshold;
+    comptoir::NeedsReport r = ComputeNeedsReport(*db_, f);
+    if (!r.ok) {
+        *error = r.error;
+        return std::nullopt;
+    }
+    return ToJson(r);
+}
+
+std::unique_ptr<ServerStore> OpenSqliteServerStore(const std::string& path, std::string* error) {
+    auto db = Db::Open(path, error);
+    if (!db) return nullptr;
+    auto store = std::make_unique<SqliteServerStore>(std::move(db));
+    if (!store->Init(error)) return nullptr;
+    return store;
+}
+
+std::unique_ptr<ServerStore> OpenServerStore(const std::string& location, std::string* error) {
+    if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
+        *error = "the PostgreSQL backend is not built yet: use a SQLite file path";
+        return nullptr;
+    }
+    return OpenSqliteServerStore(location, error);
+}
+
+}  // namespace comptoir

@@ -1,0 +1,126 @@
+// tests/fuzz/fuzz_push_envelope.cpp — bytes -> what comptoir-server does with a push body:
+// ParseJson -> DecodePushRequest -> for every change DecodeEntity -> EncodeEntityData.
+//
+// Invariants:
+//   - nothing throws (an escaping exception aborts: libFuzzer reports it);
+//   - ParseJson agrees with nlohmann's parser on documents within the depth limit;
+//   - a decoded envelope re-encodes (EncodePushRequest) and decodes again to the same
+//     envelope: ids, times, extensions and every well-formed change (id, entity, op,
+//     version, updated_at, data), and the same shape errors;
+//   - a rejected envelope has a whole-request error code with a 4xx status;
+//   - a change decoded without errors: its normalized data dumps as JSON (valid UTF-8),
+//     decodes again without errors (a normalized record re-validates) and re-encodes to
+//     the very same data (normalization is idempotent); a rejected one has a code.
+// Run: build/fuzz/tests/fuzz/fuzz_push_envelope -dict=tests/fuzz/json.dict tests/fuzz/corpus/fuzz_push_envelope
+#include <cstddef>
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "sync/protocol/protocol.h"
+#include "tests/fuzz/fuzz_common.h"
+
+using namespace comptoir;
+using nlohmann::json;
+
+namespace {
+
+// Nesting depth of a parsed document, capped just above `limit` (the recursion never
+// goes deeper than limit + 1, whatever the document).
+int Depth(const json& j, int limit = kMaxJsonDepth) {
+    if (!j.is_object() && !j.is_array()) return 0;
+    if (limit < 0) return 1;
+    int d = 0;
+    for (const auto& e : j) d = std::max(d, Depth(e, limit - 1));
+    return d + 1;
+}
+
+void CheckEntity(const Change& c) {
+    DecodedEntity e;
+    bool ok = DecodeEntity(c, &e);
+    FUZZ_CHECK(ok == e.error_code.empty(), "DecodeEntity result agrees with error_code");
+    FUZZ_CHECK(ok == e.errors.empty() || !e.error_code.empty(), "errors imply a code");
+    if (!ok) {
+        FUZZ_CHECK(!e.error_field.empty(), "a rejected entity names its field");
+        return;
+    }
+    json data = EncodeEntityData(e);
+    FUZZ_CHECK(data.is_object(), "EncodeEntityData gives an object");
+    std::string text;
+    FUZZ_CHECK(fuzz::Dumps(data, &text), "normalized data dumps (valid UTF-8)");
+    // What the server stores is read back by the same decoder: it must pass again.
+    Change again = c;
+    again.data = json::parse(text, nullptr, false);
+    FUZZ_CHECK(!again.data.is_discarded(), "normalized data parses back");
+    DecodedEntity e2;
+    FUZZ_CHECK(DecodeEntity(again, &e2), "normalized entity re-validates without errors");
+    FUZZ_CHECK(EncodeEntityData(e2) == data, "normalization is idempotent");
+}
+
+bool SameChange(const Change& a, const Change& b) {
+    return a.id == b.id && a.entity == b.entity && a.op == b.op && a.version == b.version &&
+           a.updated_at == b.updated_at && a.data == b.data && a.shape_error == b.shape_error &&
+           a.shape_field == b.shape_field;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (size > kMaxBodyBytes) return -1;  // the server answers 413 before parsing
+    std::string_view text(reinterpret_cast<const char*>(data), size);
+
+    json j;
+    WireError err;
+    bool parsed = ParseJson(text, &j, &err);
+    json plain = json::parse(text.begin(), text.end(), nullptr, false);
+    if (!parsed) {
+        FUZZ_CHECK(err.code == WireErrorCode::MalformedJson, "ParseJson error code");
+        FUZZ_CHECK(HttpStatusOf(err.code) == 400, "malformed JSON is a 400");
+        if (!plain.is_discarded())
+            FUZZ_CHECK(Depth(plain) > kMaxJsonDepth, "ParseJson refuses only malformed or too deep JSON");
+        return 0;
+    }
+    FUZZ_CHECK(!plain.is_discarded() && plain == j, "ParseJson gives what the parser gives");
+    FUZZ_CHECK(Depth(j) <= kMaxJsonDepth, "ParseJson accepted a too deep document");
+    FUZZ_CHECK(fuzz::Dumps(j), "a parsed document dumps");
+
+    PushRequest req;
+    err = WireError{};
+    if (!DecodePushRequest(j, &req, &err)) {
+        FUZZ_CHECK(err.code != WireErrorCode::None, "a refused envelope has a code");
+        int status = HttpStatusOf(err.code);
+        FUZZ_CHECK(status >= 400 && status < 500, "a refused envelope is a 4xx");
+        FUZZ_CHECK(fuzz::Dumps(EncodeErrorBody(err)), "error body dumps");
+        return 0;
+    }
+    FUZZ_CHECK(req.protocol == kProtocolVersion, "protocol");
+    FUZZ_CHECK(!req.device_id.empty() && req.device_id.size() <= kMaxWireIdLength, "device_id");
+    FUZZ_CHECK(!req.batch_id.empty() && req.batch_id.size() <= kMaxWireIdLength, "batch_id");
+    FUZZ_CHECK(req.changes.size() <= kMaxChanges, "change count");
+
+    // Round trip of the envelope.
+    json encoded = EncodePushRequest(req);
+    std::string body;
+    FUZZ_CHECK(fuzz::Dumps(encoded, &body), "EncodePushRequest dumps");
+    json reparsed;
+    WireError err2;
+    FUZZ_CHECK(ParseJson(body, &reparsed, &err2), "re-encoded envelope parses");
+    PushRequest req2;
+    FUZZ_CHECK(DecodePushRequest(reparsed, &req2, &err2), "re-encoded envelope decodes");
+    FUZZ_CHECK(req2.device_id == req.device_id && req2.batch_id == req.batch_id && req2.sent_at == req.sent_at &&
+                   req2.app_version == req.app_version && req2.pending == req.pending,
+               "envelope fields survive a round trip");
+    FUZZ_CHECK(req2.changes.size() == req.changes.size(), "change count survives a round trip");
+    for (size_t i = 0; i < req.changes.size(); ++i) {
+        const Change& c = req.changes[i];
+        if (c.shape_error.empty())
+            FUZZ_CHECK(SameChange(c, req2.changes[i]), "a well-formed change survives a round trip");
+        else
+            FUZZ_CHECK(!c.shape_field.empty() || c.shape_error == reject::kInvalidChange,
+                       "a malformed change names its field");
+    }
+
+    for (const Change& c : req.changes)
+        if (c.shape_error.empty() && c.op == "upsert") CheckEntity(c);
+    return 0;
+}

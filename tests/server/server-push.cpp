@@ -1,0 +1,315 @@
+// tests/server/server-push.cpp — per-change results of push (applied, duplicate, stale,
+// rejected), batch replay, identity merge across devices, text kept exactly, pull.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "core/uuid.h"
+#include "server_harness.h"
+
+using namespace testsrv;
+using comptoir::NewUuid;
+
+namespace {
+
+json Push(TestServer& srv, const TestDevice& dev, const json& changes, const std::string& batch_id = "") {
+    auto cli = srv.Client();
+    auto r = PostJson(cli, "/api/v1/sync/push", MakeBatch(dev.id, changes, batch_id).dump(), dev.token);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return Body(r);
+}
+
+std::vector<std::string> Statuses(const json& answer) {
+    std::vector<std::string> out;
+    for (const json& r : answer["results"]) out.push_back(r["status"].get<std::string>());
+    return out;
+}
+
+json ReadBack(TestServer& srv, const std::string& id) {
+    auto cli = srv.Client();
+    auto r = GetAuth(cli, "/api/v1/creators/" + id, srv.AdminToken());
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return Body(r);
+}
+
+}  // namespace
+
+TEST_CASE("push: applied, duplicate, stale and rejected results, in order") {
+    TestServer& srv = SharedServer();
+    TestDevice dev = srv.EnrollDevice("Kiosque résultats");
+    std::string creator = NewUuid(), need = NewUuid();
+    json data = CreatorData("Bruno", "Résultat", "bruno.resultat@example.be");
+
+    json first = Push(srv, dev,
+                      json::array({MakeChange(creator, "creator", 2, data),
+                                   MakeChange(need, "need", 1, {{"creator_id", creator}, {"item", "materiel.camera"}})}));
+    CHECK(Statuses(first) == std::vector<std::string>{"applied", "applied"});
+    CHECK(first["results"][0]["id"] == creator);
+    CHECK(first["results"][1]["id"] == need);
+    CHECK(!first["results"][0].contains("error"));
+    CHECK(first["server_time"].is_string());
+
+    // Same (id, version) in another batch: duplicate. Lower version: stale, not applied.
+    json stale_data = data;
+    stale_data["first_name"] = "Ancien";
+    json second = Push(srv, dev,
+                       json::array({MakeChange(creator, "creator", 2, data),
+                                    MakeChange(creator, "creator", 1, stale_data)}));
+    CHECK(Statuses(second) == std::vector<std::string>{"duplicate", "stale"});
+    CHECK(ReadBack(srv, creator)["creator"]["data"]["first_name"] == "Bruno");
+
+    // A higher version is applied.
+    json newer = data;
+    newer["commune"] = "Mons";
+    CHECK(Statuses(Push(srv, dev, json::array({MakeChange(creator, "creator", 3, newer)}))) ==
+          std::vector<std::string>{"applied"});
+    CHECK(ReadBack(srv, creator)["creator"]["data"]["commune"] == "Mons");
+    CHECK(ReadBack(srv, creator)["creator"]["version"] == 3);
+
+    // Delete of the need, then its stale upsert stays deleted.
+    CHECK(Statuses(Push(srv, dev, json::array({MakeChange(need, "need", 2, json::object(), "delete")}))) ==
+          std::vector<std::string>{"applied"});
+    CHECK(ReadBack(srv, creator)["needs"].size() == 0);
+    CHECK(Statuses(Push(srv, dev, json::array({MakeChange(need, "need", 1, {{"creator_id", creator},
+                                                                             {"item", "materiel.camera"}})}))) ==
+          std::vector<std::string>{"stale"});
+}
+
+TEST_CASE("push: one bad record never blocks the others") {
+    TestServer& srv = SharedServer();
+    TestDevice dev = srv.EnrollDevice("Kiosque mélangé");
+    std::string a = NewUuid(), bad = NewUuid(), c = NewUuid();
+    json no_email = CreatorData("Sans", "Courriel", "");
+    no_email.erase("email");
+    json no_consent = CreatorData("Sans", "Accord", "sans.accord@example.be");
+    no_consent["consents"]["processing"]["given"] = false;
+    json bad_email = CreatorData("Mauvais", "Courriel", "pas-un-email");
+    json changes = json::array({
+        MakeChange(a, "creator", 1, CreatorData("Chloé", "Valide", "chloe.valide@example.be")),
+        MakeChange(bad, "creator", 1, no_email),
+        MakeChange(NewUuid(), "creator", 1, no_consent),
+        MakeChange(NewUuid(), "creator", 1, bad_email),
+        MakeChange(NewUuid(), "need", 1, {{"creator_id", a}, {"item", "catalogue.inexistant"}}),
+        MakeChange(NewUuid(), "need", 1, {{"creator_id", NewUuid()}, {"item", "materiel.camera"}}),
+        MakeChange(NewUuid(), "spaceship", 1, json::object()),
+        json{{"id", NewUuid()}, {"entity", "need"}, {"op", "upsert"}, {"version", "un"}, {"data", json::object()}},
+        json("not a change"),
+        MakeChange(NewUuid(), "creator", 1, {{"first_name", 42}}),
+        MakeChange(c, "need", 1, {{"creator_id", a}, {"item", "materiel.camera"}, {"frequency", "mensuel"}}),
+    });
+    json answer = Push(srv, dev, changes);
+    REQUIRE(answer["results"].size() == changes.size());
+    std::vector<std::string> st = Statuses(answer);
+    CHECK(st == std::vector<std::string>{"applied", "rejected", "rejected", "rejected", "rejected", "rejected",
+                                         "rejected", "rejected", "rejected", "rejected", "applied"});
+    auto err = [&](size_t i) { return answer["results"][i]["error"]; };
+    CHECK(err(1)["code"] == "required");
+    CHECK(err(1)["field"] == "email");
+    CHECK(err(1)["message"].get<std::string>().size() > 5);
+    CHECK(err(2)["code"] == "consent.required");
+    CHECK(err(3)["code"] == "email.invalid");
+    CHECK(err(4)["code"] == "unknown_item");
+    CHECK(err(4)["field"] == "item");
+    CHECK(err(5)["code"] == "unknown_reference");
+    CHECK(err(5)["field"] == "creator_id");
+    CHECK(err(6)["code"] == "unknown_entity");
+    CHECK(err(7)["code"] == "invalid_version");
+    CHECK(err(8)["code"] == "invalid_change");
+    CHECK(answer["results"][8]["id"] == "");
+    CHECK(err(9)["code"] == "invalid_value");
+    CHECK(err(9)["field"] == "first_name");
+    json back = ReadBack(srv, a);
+    CHECK(back["needs"].size() == 1);
+    CHECK(back["needs"][0]["data"]["frequency"] == "mensuel");
+}
+
+TEST_CASE("push: replaying a batch_id returns the first answer and changes nothing") {
+    TestServer& srv = SharedServer();
+    TestDevice dev = srv.EnrollDevice("Kiosque rejoue");
+    std::string creator = NewUuid(), batch = NewUuid();
+    json changes = json::array({MakeChange(creator, "creator", 1, CreatorData("Denis", "Rejoue", "denis@example.be"))});
+    auto cli = srv.Client();
+    auto r1 = PostJson(cli, "/api/v1/sync/push", MakeBatch(dev.id, changes, batch).dump(), dev.token);
+    REQUIRE(r1->status == 200);
+    // Same batch id, other content (a buggy or crashed device): the first answer, no change.
+    json altered = json::array({MakeChange(creator, "creator", 2, CreatorData("Autre", "Nom", "denis@example.be"))});
+    auto r2 = PostJson(cli, "/api/v1/sync/push", MakeBatch(dev.id, altered, batch).dump(), dev.token);
+    REQUIRE(r2->status == 200);
+    CHECK(r2->body == r1->body);
+    CHECK(Statuses(Body(r2)) == std::vector<std::string>{"applied"});
+    json back = ReadBack(srv, creator);
+    CHECK(back["creator"]["data"]["first_name"] == "Denis");
+    CHECK(back["creator"]["version"] == 1);
+    // Another device reusing that batch id is refused.
+    TestDevice other = srv.EnrollDevice("Kiosque copieur");
+    auto r3 = PostJson(cli, "/api/v1/sync/push", MakeBatch(other.id, changes, batch).dump(), other.token);
+    CHECK(r3->status == 409);
+    CHECK(ErrorCode(r3) == "batch_conflict");
+}
+
+TEST_CASE("push: two devices, same email (case, spaces) -> one creator with an alias") {
+    TestServer& srv = SharedServer();
+    TestDevice kiosk = srv.EnrollDevice("Kiosque A");
+    TestDevice tablet = srv.EnrollDevice("Tablette B");
+    std::string x = NewUuid(), y = NewUuid();
+    CHECK(Statuses(Push(srv, kiosk, json::array({MakeChange(x, "creator", 1,
+                                                            CreatorData("Élise", "Fusion", "Elise.Fusion@Example.BE"))}))) ==
+          std::vector<std::string>{"applied"});
+    json second = CreatorData("Élise", "Fusion", "  elise.fusion@example.be ");
+    second["phone"] = "0470 12 34 56";
+    CHECK(Statuses(Push(srv, tablet, json::array({MakeChange(y, "creator", 1, second),
+                                                  MakeChange(NewUuid(), "need", 1,
+                                                             {{"creator_id", y}, {"item", "materiel.son"}})}))) ==
+          std::vector<std::string>{"applied", "applied"});
+
+    auto cli = srv.Client();
+    auto by_email = GetAuth(cli, "/api/v1/creators?email=ELISE.FUSION%40example.be", srv.AdminToken());
+    REQUIRE(by_email->status == 200);
+    json list = Body(by_email)["creators"];
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["creator"]["id"] == x);
+    CHECK(list[0]["aliases"] == json::array({y}));
+    CHECK(list[0]["creator"]["data"]["phone"] == "+32470123456");
+    REQUIRE(list[0]["needs"].size() == 1);
+    CHECK(list[0]["needs"][0]["data"]["creator_id"] == x);
+    // The alias id reads back the same person.
+    CHECK(ReadBack(srv, y)["creator"]["id"] == x);
+
+    // Later changes under either id land on the same person.
+    json later = second;
+    later["commune"] = "Quaregnon";
+    CHECK(Statuses(Push(srv, tablet, json::array({MakeChange(y, "creator", 2, later),
+                                                  MakeChange(NewUuid(), "offer", 1,
+                                                             {{"creator_id", y}, {"kind", "competence"},
+                                                              {"description", "Montage son"}})}))) ==
+          std::vector<std::string>{"applied", "applied"});
+    json back = ReadBack(srv, x);
+    CHECK(back["creator"]["data"]["commune"] == "Quaregnon");
+    CHECK(back["offers"].size() == 1);
+    auto again = GetAuth(cli, "/api/v1/creators?email=elise.fusion%40example.be", srv.AdminToken());
+    CHECK(Body(again)["creators"].size() == 1);
+
+    // Devices learn the alias through pull.
+    bool seen = false;
+    std::string cursor;
+    for (int page = 0; page < 50; ++page) {
+        auto p = GetAuth(cli, "/api/v1/sync/pull" + (cursor.empty() ? "" : "?since=" + cursor), kiosk.token);
+        REQUIRE(p->status == 200);
+        json b = Body(p);
+        for (const json& c : b["changes"])
+            if (c["entity"] == "creator_alias" && c["id"] == y) seen = c["data"]["creator_id"] == x;
+        cursor = b["cursor"];
+        if (!b["has_more"].get<bool>()) break;
+    }
+    CHECK(seen);
+}
+
+TEST_CASE("push: text stored exactly as sent after NFC and trimming") {
+    TestServer& srv = SharedServer();
+    TestDevice dev = srv.EnrollDevice("Kiosque accents");
+    std::string id = NewUuid();
+    // "Zoë" sent decomposed (e + U+0308), names with Polish, Spanish, Japanese, an emoji.
+    json data = CreatorData("  Zoe\xCC\x88  ", "Łukasz-Ñoño 日本 🎬", "zoe.accents@example.be");
+    data["commune"] = "Saint-Ghislain";
+    data["other_profession"] = "Créatrice « sonore » — d'œuvres";
+    data["structure_name"] = "L'Atelier 🎨 ASBL";
+    json need = {{"creator_id", id}, {"item", "materiel.camera"}, {"comment", "Ligne 1\nLigne 2 — ça marche ? 👍"}};
+    std::string need_id = NewUuid();
+    json answer = Push(srv, dev, json::array({MakeChange(id, "creator", 1, data), MakeChange(need_id, "need", 1, need)}));
+    REQUIRE(Statuses(answer) == std::vector<std::string>{"applied", "applied"});
+    json back = ReadBack(srv, id);
+    json d = back["creator"]["data"];
+    CHECK(d["first_name"] == "Zo\xC3\xAB");  // NFC, trimmed
+    CHECK(d["last_name"] == "Łukasz-Ñoño 日本 🎬");
+    CHECK(d["other_profession"] == "Créatrice « sonore » — d'œuvres");
+    CHECK(d["structure_name"] == "L'Atelier 🎨 ASBL");
+    CHECK(back["needs"][0]["data"]["comment"] == "Ligne 1\nLigne 2 — ça marche ? 👍");
+
+    // Control characters are refused, not silently removed.
+    json ctrl = CreatorData("Bad\x07name", "X", "ctrl@example.be");
+    json r = Push(srv, dev, json::array({MakeChange(NewUuid(), "creator", 1, ctrl)}));
+    CHECK(r["results"][0]["status"] == "rejected");
+    CHECK(r["results"][0]["error"]["code"] == "control_chars");
+    CHECK(r["results"][0]["error"]["field"] == "first_name");
+}
+
+TEST_CASE("pull: reference data by cursor with paging; malformed cursor 400") {
+    TestServer& srv = SharedServer();
+    TestDevice dev = srv.EnrollDevice("Kiosque tire");
+    CommandResult ev = srv.Cli({"event", "add", "--title", "Table sectorielle cinéma", "--date", "2026-12-03",
+                                "--sector", "cinema", "--place", "Mons"});
+    REQUIRE(ev.exit_code == 0);
+    std::string event_id = ev.out.substr(0, ev.out.find('\n'));
+    auto cli = srv.Client();
+    auto all = GetAuth(cli, "/api/v1/sync/pull", dev.token);
+    REQUIRE(all->status == 200);
+    json everything = Body(all);
+    std::set<std::string> entities;
+    for (const json& c : everything["changes"]) entities.insert(c["entity"].get<std::string>());
+    CHECK(entities.count("sector") == 1);
+    CHECK(entities.count("profession") == 1);
+    CHECK(entities.count("catalogue_item") == 1);
+    CHECK(entities.count("event") == 1);
+
+    // Paging: small pages give the same sequence.
+    std::vector<std::string> paged;
+    std::string cursor;
+    int pages = 0;
+    for (; pages < 1000; ++pages) {
+        auto p = GetAuth(cli, "/api/v1/sync/pull?limit=7" + (cursor.empty() ? "" : "&since=" + cursor), dev.token);
+        REQUIRE(p->status == 200);
+        json b = Body(p);
+        CHECK(b["changes"].size() <= 7);
+        for (const json& c : b["changes"]) paged.push_back(c["entity"].get<std::string>() + "/" + c["id"].get<std::string>());
+        cursor = b["cursor"];
+        if (!b["has_more"].get<bool>()) break;
+    }
+    CHECK(pages > 1);
+    if (!everything["has_more"].get<bool>()) {
+        std::vector<std::string> whole;
+        for (const json& c : everything["changes"])
+            whole.push_back(c["entity"].get<std::string>() + "/" + c["id"].get<std::string>());
+        CHECK(paged == whole);
+    }
+    // At the end: nothing new, same cursor.
+    auto end = GetAuth(cli, "/api/v1/sync/pull?since=" + cursor, dev.token);
+    CHECK(Body(end)["changes"].size() == 0);
+    CHECK(Body(end)["cursor"] == cursor);
+    bool event_seen = false;
+    for (const json& c : everything["changes"])
+        if (c["entity"] == "event" && c["id"] == event_id) event_seen = c["data"]["title"] == "Table sectorielle cinéma";
+    CHECK(event_seen);
+
+    for (const char* bad : {"?since=garbage", "?since=r1.x", "?since=r1.-1", "?since=%00", "?limit=0", "?limit=abc"}) {
+        CAPTURE(bad);
+        auto r = GetAuth(cli, std::string("/api/v1/sync/pull") + bad, dev.token);
+        CHECK(r->status == 400);
+    }
+    CHECK(ErrorCode(GetAuth(cli, "/api/v1/sync/pull?since=garbage", dev.token)) == "invalid_cursor");
+    CHECK(GetAuth(cli, "/api/v1/sync/pull", "")->status == 401);
+}
+
+TEST_CASE("devices: the server remembers last sync, app version and pending count") {
+    TestServer& srv = SharedServer();
+    TestDevice dev = srv.EnrollDevice("Kiosque suivi");
+    json batch = MakeBatch(dev.id, json::array());
+    batch["pending"] = 17;
+    batch["app_version"] = "1.2.3";
+    auto cli = srv.Client();
+    REQUIRE(PostJson(cli, "/api/v1/sync/push", batch.dump(), dev.token)->status == 200);
+    CommandResult list = srv.Cli({"device", "list", "--json"});
+    REQUIRE(list.exit_code == 0);
+    json devices = json::parse(list.out, nullptr, false);
+    bool found = false;
+    for (const json& d : devices)
+        if (d["id"] == dev.id) {
+            found = true;
+            CHECK(d["pending"] == 17);
+            CHECK(d["app_version"] == "1.2.3");
+            CHECK(d["last_sync_at"].get<std::string>().size() >= 20);
+        }
+    CHECK(found);
+}

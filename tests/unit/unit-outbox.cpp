@@ -1,0 +1,130 @@
+// tests/unit/unit-outbox.cpp — the sync outbox of the local store (core/store.h).
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/domain_json.h"
+#include "core/store.h"
+#include "core/uuid.h"
+#include "tests/unit/core_fixtures.h"
+
+using namespace comptoir;
+using comptoir::test::SampleRegistration;
+using nlohmann::json;
+
+namespace {
+std::unique_ptr<LocalStore> OpenWithEvent() {
+    std::string err;
+    auto store = LocalStore::Open(":memory:", &err);
+    REQUIRE_MESSAGE(store, err);
+    REQUIRE(store->UpsertEvent(Event{"ev1", "Table cinéma", "cinema", "2026-11-27", "Mons", false}));
+    return store;
+}
+}  // namespace
+
+TEST_CASE("outbox entries describe each change, in order") {
+    auto store = OpenWithEvent();
+    Registration r = SampleRegistration();
+    r.event_id = "ev1";
+    SaveResult res = store->SaveRegistration(r);
+    REQUIRE(res.ok);
+    auto entries = store->PendingOutbox(100, 1 << 20);
+    REQUIRE(entries.size() == 4);
+    SUBCASE("seq order: creator first, then its records") {
+        CHECK(entries[0].entity == "creator");
+        CHECK(entries[1].entity == "need");
+        CHECK(entries[2].entity == "offer");
+        CHECK(entries[3].entity == "attendance");
+        for (size_t i = 1; i < entries.size(); ++i) CHECK(entries[i].seq > entries[i - 1].seq);
+        for (const auto& e : entries) {
+            CHECK(e.op == "upsert");
+            CHECK(e.version == 1);
+            CHECK(IsUuid(e.record_id));
+            CHECK(e.attempts == 0);
+            CHECK_FALSE(e.rejected);
+        }
+    }
+    SUBCASE("data_json is the record's sync-v1 data at that version") {
+        CHECK(entries[0].record_id == res.creator_id);
+        json data = json::parse(entries[0].data_json);
+        CHECK(data == ToJson(*store->GetCreator(res.creator_id)));
+        CHECK(data["email"] == "anne.dupont@example.be");
+        CHECK(data["consents"]["processing"]["given"] == true);
+        json need = json::parse(entries[1].data_json);
+        CHECK(need["creator_id"] == res.creator_id);
+        CHECK(need["item"] == "espaces.salle-montage");
+        json att = json::parse(entries[3].data_json);
+        CHECK(att["event_id"] == "ev1");
+        CHECK(entries[0].updated_at == store->GetCreator(res.creator_id)->updated_at);
+    }
+}
+
+TEST_CASE("PendingOutbox limits") {
+    auto store = OpenWithEvent();
+    for (int i = 0; i < 5; ++i) REQUIRE(store->SaveRegistration(SampleRegistration("p" + std::to_string(i) + "@example.be")).ok);
+    REQUIRE(store->PendingCount() == 15);
+    SUBCASE("by count") {
+        auto first = store->PendingOutbox(4, 1 << 20);
+        CHECK(first.size() == 4);
+        CHECK(first[0].seq == store->PendingOutbox(1, 1 << 20)[0].seq);
+    }
+    SUBCASE("by bytes, but the first entry always goes") {
+        auto all = store->PendingOutbox(100, 1 << 20);
+        size_t two = all[0].data_json.size() + all[1].data_json.size();
+        CHECK(store->PendingOutbox(100, two).size() == 2);
+        CHECK(store->PendingOutbox(100, two - 1).size() == 1);
+        CHECK(store->PendingOutbox(100, 1).size() == 1);
+        CHECK(store->PendingOutbox(0, 1 << 20).empty());
+    }
+}
+
+TEST_CASE("MarkOutboxResults") {
+    auto store = OpenWithEvent();
+    REQUIRE(store->SaveRegistration(SampleRegistration()).ok);
+    int commits = 0;
+    store->SetCommitHook([&] { ++commits; });
+    auto batch = store->PendingOutbox(100, 1 << 20);
+    REQUIRE(batch.size() == 3);
+
+    SUBCASE("applied, duplicate and stale leave; rejected stays with its reason and blocks nothing") {
+        REQUIRE(store->MarkOutboxResults({{batch[0].seq, OutboxOutcome::Applied},
+                                          {batch[1].seq, OutboxOutcome::Rejected},
+                                          {batch[2].seq, OutboxOutcome::Stale}},
+                                         {"", "unknown_item: item", ""}));
+        CHECK(commits == 1);
+        CHECK(store->PendingCount() == 0);
+        CHECK(store->PendingOutbox(100, 1 << 20).empty());
+        auto rejected = store->RejectedOutbox();
+        REQUIRE(rejected.size() == 1);
+        CHECK(rejected[0].seq == batch[1].seq);
+        CHECK(rejected[0].rejected);
+        CHECK(rejected[0].last_error == "unknown_item: item");
+        CHECK(rejected[0].attempts == 1);
+        StoreCounts c = store->Counts("");
+        CHECK(c.outbox_pending == 0);
+        CHECK(c.outbox_rejected == 1);
+        // Later changes still flow.
+        REQUIRE(store->SaveRegistration(SampleRegistration("other@example.be")).ok);
+        CHECK(store->PendingOutbox(100, 1 << 20).size() == 3);
+    }
+    SUBCASE("a partial answer removes only what was answered") {
+        REQUIRE(store->MarkOutboxResults({{batch[0].seq, OutboxOutcome::Duplicate}}, {}));
+        auto left = store->PendingOutbox(100, 1 << 20);
+        REQUIRE(left.size() == 2);
+        CHECK(left[0].seq == batch[1].seq);
+    }
+    SUBCASE("failed attempts are counted; entries stay pending") {
+        REQUIRE(store->NoteOutboxFailure({batch[0].seq, batch[1].seq}, "network: timeout"));
+        REQUIRE(store->NoteOutboxFailure({batch[0].seq}, "http 503"));
+        auto left = store->PendingOutbox(100, 1 << 20);
+        REQUIRE(left.size() == 3);
+        CHECK(left[0].attempts == 2);
+        CHECK(left[0].last_error == "http 503");
+        CHECK(left[1].attempts == 1);
+        CHECK(left[2].attempts == 0);
+    }
+    SUBCASE("marking an unknown seq is harmless") {
+        REQUIRE(store->MarkOutboxResults({{999999, OutboxOutcome::Applied}}, {}));
+        CHECK(store->PendingCount() == 3);
+    }
+}

@@ -1,0 +1,213 @@
+// web/js/platform.js — browser glue of the app, loaded with --pre-js (runs before main()).
+//
+// - Touch: capture-phase listeners on window, registered before glfwInit, so Emscripten
+//   3.1.6's GLFW (which mislocates touches) never sees them; taps and drags go to
+//   _comptoir_touch() and app/main_web.cpp feeds ImGui with a just-pressed latch.
+// - Text: one real <input id="comptoir-input"> laid over the ImGui field being edited
+//   (soft keyboard, IME, autocorrect, paste, any accent). Its key events never reach
+//   GLFW; each `input` event writes the value back with _comptoir_overlay_input().
+//   A tap/click on a text field focuses it inside the event handler (iOS requirement).
+// - Test hook: window.comptoirTest.widgets() -> {key: {x, y, w, h, text}} in CSS px,
+//   window.comptoirTest.state() -> {screen, lang, ...}; for tests to FIND widgets only.
+// - `online` -> sync now; webglcontextlost/restored; pinch-zoom blocked.
+(function () {
+  'use strict';
+  if (typeof window === 'undefined' || typeof document === 'undefined') return;
+  var canvas = document.getElementById('canvas');
+  var input = document.getElementById('comptoir-input');
+  Module['canvas'] = canvas;
+
+  var running = false;          // main() called started()
+  var widgets = {};
+  var stateText = '{"screen":"loading"}';
+  var frames = 0;
+  var overlayKey = '';
+  var suppressBlur = false;
+  var touchId = null, touchStartX = 0, touchStartY = 0, touchMoved = false;
+
+  function canvasPoint(clientX, clientY) {
+    var r = canvas.getBoundingClientRect();
+    return { x: clientX - r.left, y: clientY - r.top };
+  }
+  function textFieldAt(x, y) {
+    for (var key in widgets) {
+      var w = widgets[key];
+      if (w.text && x >= w.x && x < w.x + w.w && y >= w.y && y < w.y + w.h) return key;
+    }
+    return null;
+  }
+  function sendInput() {
+    if (running && overlayKey) Module.ccall('comptoir_overlay_input', null, ['string'], [input.value]);
+  }
+  function hideInput() {
+    overlayKey = '';
+    if (document.activeElement === input) { suppressBlur = true; input.blur(); suppressBlur = false; }
+    input.value = '';               // nothing typed stays in the page
+    input.style.display = 'none';
+  }
+  function placeInput(x, y, w, h, fontPx) {
+    var r = canvas.getBoundingClientRect();
+    input.style.left = (r.left + x) + 'px';
+    input.style.top = (r.top + y) + 'px';
+    input.style.width = w + 'px';
+    input.style.height = h + 'px';
+    if (fontPx) input.style.fontSize = fontPx + 'px';
+    input.style.display = 'block';
+  }
+  // Focus synchronously inside the user's event (soft keyboards open only then).
+  // The input lets the pointer through until the button is released: the mouseup must
+  // reach the canvas, or ImGui would believe the button is still held.
+  function focusField(key, viaMouse) {
+    var w = widgets[key];
+    if (!w) return;
+    if (overlayKey !== key) input.value = '';
+    overlayKey = key;
+    input.style.pointerEvents = 'none';
+    if (viaMouse) window.addEventListener('mouseup', function () { input.style.pointerEvents = ''; }, { capture: true, once: true });
+    else setTimeout(function () { input.style.pointerEvents = ''; }, 0);
+    placeInput(w.x, w.y, w.w, w.h, 0);
+    input.focus({ preventScroll: true });
+    Module.ccall('comptoir_overlay_activate', null, ['string'], [key]);
+  }
+  function configureInput(kind) {
+    // kind: 0 text, 1 email, 2 PIN, 3 code (app/ui.h FieldKind)
+    input.type = kind === 2 ? 'password' : 'text';
+    input.setAttribute('inputmode', kind === 1 ? 'email' : kind === 2 ? 'numeric' : 'text');
+    input.setAttribute('autocapitalize', kind === 0 ? 'words' : kind === 3 ? 'characters' : 'none');
+    input.setAttribute('autocorrect', 'off');
+    input.spellcheck = false;
+    input.setAttribute('enterkeyhint', 'next');
+  }
+
+  // --- called by app/main_web.cpp after each rendered frame ---
+  Module['comptoirPlatform'] = {
+    started: function () {
+      running = true;
+      var loading = document.getElementById('loading');
+      if (loading) loading.style.display = 'none';
+    },
+    publish: function (widgetsJson, state) {
+      try { widgets = JSON.parse(widgetsJson); } catch (e) { widgets = {}; }
+      stateText = state;
+      frames++;
+    },
+    overlay: function (active, key, value, kind, x, y, w, h, fontPx, activated) {
+      if (!active) { if (overlayKey || input.style.display !== 'none') hideInput(); return; }
+      placeInput(x, y, w, h, fontPx);
+      if (activated || key !== overlayKey) {
+        configureInput(kind);
+        overlayKey = key;
+        input.value = value;
+        if (document.activeElement !== input) input.focus({ preventScroll: true });
+        try { input.setSelectionRange(value.length, value.length); } catch (e) {}
+      }
+    }
+  };
+
+  window.comptoirTest = {
+    widgets: function () { return JSON.parse(JSON.stringify(widgets)); },
+    state: function () { return JSON.parse(stateText); },
+    frames: function () { return frames; }
+  };
+
+  // --- text input ---
+  input.addEventListener('input', sendInput);
+  input.addEventListener('compositionend', sendInput);
+  input.addEventListener('blur', function () {
+    if (suppressBlur || !running || !overlayKey) return;
+    // Focus left for good (keyboard closed, tapped outside the page).
+    setTimeout(function () {
+      if (document.activeElement !== input && overlayKey) { Module._comptoir_overlay_blur(); hideInput(); }
+    }, 0);
+  });
+  ['keydown', 'keypress', 'keyup'].forEach(function (type) {
+    window.addEventListener(type, function (e) {
+      if (e.target !== input) return;
+      e.stopImmediatePropagation();   // GLFW must not type it a second time
+      if (type !== 'keydown' || !running) return;
+      if (e.key === 'Tab' || e.key === 'Enter') {
+        e.preventDefault();
+        sendInput();
+        Module._comptoir_overlay_next(e.shiftKey ? 1 : 0);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        Module._comptoir_overlay_blur();
+        hideInput();
+      }
+    }, true);
+  });
+
+  // --- mouse: clicking a text field focuses the overlay input ---
+  window.addEventListener('mousedown', function (e) {
+    if (!running || e.target !== canvas) return;
+    var p = canvasPoint(e.clientX, e.clientY);
+    var key = textFieldAt(p.x, p.y);
+    if (key) {
+      e.preventDefault();             // keep the focus on our input
+      focusField(key, true);
+    } else if (overlayKey) {
+      sendInput();
+      Module._comptoir_overlay_blur();
+      hideInput();
+    }
+  }, true);
+
+  // --- wheel: GLFW 3.1.6 passes raw pixels with the wrong sign; normalise to notches ---
+  window.addEventListener('wheel', function (e) {
+    if (e.target !== canvas && e.target !== input) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (!running) return;
+    var unit = e.deltaMode === 1 ? 3 : e.deltaMode === 2 ? 1 : 100;   // lines / pages / pixels per notch
+    Module._comptoir_wheel(-e.deltaX / unit, -e.deltaY / unit);
+  }, { capture: true, passive: false });
+
+  // --- touch ---
+  function onTouch(e) {
+    if (e.target !== canvas) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (!running) return;
+    var t = null, i;
+    if (e.type === 'touchstart') {
+      if (touchId !== null) return;   // one finger drives the pointer
+      t = e.changedTouches[0];
+      touchId = t.identifier;
+      touchStartX = t.clientX; touchStartY = t.clientY; touchMoved = false;
+    } else {
+      for (i = 0; i < e.changedTouches.length; i++)
+        if (e.changedTouches[i].identifier === touchId) t = e.changedTouches[i];
+      if (!t) return;
+    }
+    var p = canvasPoint(t.clientX, t.clientY);
+    var type = { touchstart: 0, touchmove: 1, touchend: 2, touchcancel: 3 }[e.type];
+    if (type === 1 && Math.abs(t.clientX - touchStartX) + Math.abs(t.clientY - touchStartY) > 10) touchMoved = true;
+    Module._comptoir_touch(type, p.x, p.y, performance.now());
+    if (type >= 2) {
+      touchId = null;
+      if (type === 2 && !touchMoved) {
+        var key = textFieldAt(p.x, p.y);
+        if (key) focusField(key, false);
+        else if (overlayKey) { sendInput(); Module._comptoir_overlay_blur(); hideInput(); }
+      }
+    }
+  }
+  ['touchstart', 'touchmove', 'touchend', 'touchcancel'].forEach(function (type) {
+    window.addEventListener(type, onTouch, { capture: true, passive: false });
+  });
+  document.addEventListener('gesturestart', function (e) { e.preventDefault(); }, { passive: false });
+
+  // --- lifecycle ---
+  // Offline start (web/sw.js); here rather than inline: the server's CSP forbids inline scripts.
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    window.addEventListener('load', function () { navigator.serviceWorker.register('sw.js').catch(function () {}); });
+  }
+  window.addEventListener('online', function () { if (running) Module._comptoir_online(); });
+  window.addEventListener('resize', function () { if (running) Module._comptoir_wake(); });
+  document.addEventListener('visibilitychange', function () { if (running) Module._comptoir_wake(); });
+  canvas.addEventListener('webglcontextlost', function (e) {
+    e.preventDefault();
+    if (running) Module._comptoir_context_lost(1);
+  }, false);
+  canvas.addEventListener('webglcontextrestored', function () { if (running) Module._comptoir_context_lost(0); }, false);
+})();

@@ -1,0 +1,16 @@
+# web/stamp-sw.cmake — writes ${WEB_OUT}/sw.js from ${WEB_SRC}/sw.js with the cache name
+# derived from the content of the built files (cmake -DWEB_SRC=.. -DWEB_OUT=.. -P this).
+set(content "")
+foreach(f index.html comptoir.js comptoir.wasm comptoir.data fonts/NotoSans-Regular.ttf fonts/NotoSans-Bold.ttf)
+  if(EXISTS "${WEB_OUT}/${f}")
+    file(SHA256 "${WEB_OUT}/${f}" h)
+    string(APPEND content "${h}")
+  endif()
+endforeach()
+string(SHA256 version "${content}")
+string(SUBSTRING "${version}" 0 16 version)
+file(READ "${WEB_SRC}/sw.js" sw)
+string(REPLACE "@CACHE_VERSION@" "${version}" sw "${sw}")
+file(WRITE "${WEB_OUT}/sw.js.tmp" "${sw}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${WEB_OUT}/sw.js.tmp" "${WEB_OUT}/sw.js")
+file(REMOVE "${WEB_OUT}/sw.js.tmp")

@@ -1,0 +1,26 @@
+// web/sw.js — offline start: the app's files are cached together under ONE versioned
+// cache name (a .js from one build with a .wasm from another fails to link). The build
+// replaces @CACHE_VERSION@ with a hash of the files (web/stamp-sw.cmake), so a new build
+// installs a new cache and deletes the old ones. API calls always go to the network.
+'use strict';
+const CACHE = 'comptoir-@CACHE_VERSION@';
+const FILES = ['./', 'index.html', 'comptoir.js', 'comptoir.wasm', 'comptoir.data', 'manifest.webmanifest',
+               'icon.svg', 'fonts/NotoSans-Regular.ttf', 'fonts/NotoSans-Bold.ttf'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES.map((f) => new Request(f, { cache: 'reload' })))));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('comptoir-') && k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.includes('/api/')) return;
+  // Cache first (all files of one build stay together); the network only for misses.
+  event.respondWith(caches.open(CACHE).then((c) =>
+    c.match(event.request, { ignoreSearch: true }).then((hit) => hit || fetch(event.request))));
+});
