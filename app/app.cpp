@@ -36,7 +36,6 @@ void GoTo(AppState& st, Screen screen) {
     if (screen == Screen::Start) ResetPersonState(st);
     ui::ClearTextFocus();
     st.screen = screen;
-    ImGui::SetScrollY(0);
 }
 
 void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
@@ -184,7 +183,9 @@ void DrawApp(AppState& st, AppServices& s, const ui::UiPlatform& platform, int64
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav);
     ImGui::PopStyleVar();
-    if (platform.scroll_delta_y != 0) ImGui::SetScrollY(ImGui::GetScrollY() - platform.scroll_delta_y);
+    if (st.drawn_screen != st.screen) ImGui::SetScrollY(0);   // also after async transitions
+    else if (platform.scroll_delta_y != 0) ImGui::SetScrollY(ImGui::GetScrollY() - platform.scroll_delta_y);
+    st.drawn_screen = st.screen;
 
     if (HoldsPersonalData(st.screen) && st.last_input_ms > 0 && now_ms - st.last_input_ms >= kInactivityResetMs &&
         !st.reg.saving)

@@ -42,6 +42,9 @@ struct RegistrationForm {
     std::string sector;                   // sector id
     std::vector<std::string> needs;       // need item ids
     bool consent_processing = false;
+    bool consent_contact = false;         // optional consents: off unless ticked
+    bool consent_newsletter = false;
+    bool consent_directory = false;
     std::vector<FieldError> errors;       // of the last save attempt, refreshed on edit
     bool tried = false;                   // show errors only after the first attempt
     bool saving = false;
@@ -64,6 +67,7 @@ struct AppState {
     int64_t now_ms = 0;
     int64_t creators_on_device = -1;   // shown on Start (and to the test hook)
     int64_t last_input_ms = 0;         // last touch/click/key (NoteUserInput)
+    Screen drawn_screen = Screen::Start;   // screen of the last frame: a new one starts at the top
 };
 
 // A person's screens reset to Start after this long without input: the next person

@@ -24,11 +24,17 @@ Registration BuildRegistration(const AppState& st, AppServices& s) {
     c.email = f.email;
     if (!f.sector.empty()) c.sectors.push_back(f.sector);
     c.preferred_lang = LangCode(st.lang);
-    if (f.consent_processing) {
-        c.consents.processing.given = true;
-        c.consents.processing.at = NowRfc3339();
-        c.consents.processing.text_version = T(st.lang, AppText::RegConsentVersion);
-    }
+    const std::string now = NowRfc3339();
+    auto give = [&](Consent& consent, bool given) {
+        if (!given) return;
+        consent.given = true;
+        consent.at = now;
+        consent.text_version = T(st.lang, AppText::RegConsentVersion);
+    };
+    give(c.consents.processing, f.consent_processing);
+    give(c.consents.contact, f.consent_contact);
+    give(c.consents.newsletter, f.consent_newsletter);
+    give(c.consents.directory, f.consent_directory);
     for (const std::string& item : f.needs) {
         Need n;
         n.item = item;
@@ -129,6 +135,11 @@ void DrawRegisterScreen(AppState& st, AppServices& s) {
     ui::Heading(T(L, AppText::RegConsentTitle));
     edited |= ui::CheckBox("reg.consent", T(L, AppText::RegConsentProcessing), &f.consent_processing);
     if (const char* e = FieldErrorText(f.errors, "consents.processing", L)) ui::ErrorText("reg.consent.error", e);
+    ImGui::Dummy(ImVec2(0, ui::Px(4)));
+    ui::MutedText(T(L, AppText::RegConsentOptional));
+    ui::CheckBox("reg.consent_contact", T(L, AppText::RegConsentContact), &f.consent_contact);
+    ui::CheckBox("reg.consent_newsletter", T(L, AppText::RegConsentNewsletter), &f.consent_newsletter);
+    ui::CheckBox("reg.consent_directory", T(L, AppText::RegConsentDirectory), &f.consent_directory);
 
     if (edited && f.tried) f.errors = Check(st, s);
 

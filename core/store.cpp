@@ -489,7 +489,7 @@ SaveResult LocalStore::SaveRegistration(Registration reg) {
     }
     const std::string now = NowRfc3339();
     const std::string key = EmailIdentityKey(c.email);
-    std::optional<Creator> existing = CreatorWhere(db, "email_key=? AND deleted=0", key);
+    std::optional<Creator> existing = CreatorWhere(db, "email_key=? AND email_key <> '' AND deleted=0", key);
     if (!existing && !c.id.empty()) existing = CreatorWhere(db, "id=?", c.id);
     if (existing) {
         c.id = existing->id;
@@ -601,7 +601,7 @@ std::optional<Creator> LocalStore::GetCreator(const std::string& id) {
 std::optional<Creator> LocalStore::FindCreatorByEmail(const std::string& email) {
     std::string normalized;
     if (NormalizeEmail(email, &normalized) != ErrorCode::None) return std::nullopt;
-    return CreatorWhere(*impl_->db, "email_key=? AND deleted=0", EmailIdentityKey(normalized));
+    return CreatorWhere(*impl_->db, "email_key=? AND email_key <> '' AND deleted=0", EmailIdentityKey(normalized));
 }
 
 std::vector<Need> LocalStore::NeedsOf(const std::string& creator_id) {
@@ -627,7 +627,7 @@ std::vector<Attendance> LocalStore::AttendancesOf(const std::string& creator_id)
 std::optional<ReturningCreator> LocalStore::LookupReturning(const std::string& email) {
     std::string normalized;
     if (NormalizeEmail(email, &normalized) != ErrorCode::None) return std::nullopt;
-    Stmt s = impl_->db->Prepare("SELECT id, first_name FROM creators WHERE email_key=? AND deleted=0 AND purged=0");
+    Stmt s = impl_->db->Prepare("SELECT id, first_name FROM creators WHERE email_key=? AND email_key <> '' AND deleted=0 AND purged=0");
     s.Bind(1, EmailIdentityKey(normalized));
     if (!s.Step()) return std::nullopt;
     return ReturningCreator{s.Text(0), s.Text(1)};

@@ -5,6 +5,7 @@
 // [SECTION] handlers
 // [SECTION] RunServe (wiring, limits, shutdown)
 #include "sync/server/http_server.h"
+#include "sync/server/admin_api.h"
 
 #include <httplib.h>
 #include <sys/stat.h>
@@ -40,12 +41,16 @@ const std::vector<ApiRoute>& ApiRoutes() {
         {"POST", "/api/v1/auth/login"},
         {"POST", "/api/v1/sync/push"},
         {"GET", "/api/v1/sync/pull"},
-        {"GET", "/api/v1/creators"},
         {"GET", "/api/v1/creators/{id}"},
         {"GET", "/api/v1/reports/needs"},
         {"GET", "/metrics"},
     };
-    return routes;
+    static const std::vector<ApiRoute> all = [] {
+        std::vector<ApiRoute> v = routes;
+        for (const AdminRoute& r : AdminRoutes()) v.push_back(r.route);  // admin_api.cpp
+        return v;
+    }();
+    return all;
 }
 
 // [SECTION] logs and metrics -----------------------------------------------------------
@@ -79,17 +84,31 @@ struct Metrics {
 };
 
 // The route pattern of a path: what logs and metrics show (never an id).
-std::string RouteLabel(const std::string& method, const std::string& path) {
-    for (const ApiRoute& r : ApiRoutes()) {
-        std::string p = r.path;
-        size_t brace = p.find('{');
-        if (brace == std::string::npos) {
-            if (path == p) return p;
-        } else if (path.compare(0, brace, p, 0, brace) == 0 && path.size() > brace &&
-                   path.find('/', brace) == std::string::npos) {
-            return p;
-        }
+// Segment by segment; a "{param}" segment matches any non-empty segment; literal routes
+// win over patterns ("/creators/duplicates" before "/creators/{id}").
+bool RouteMatches(const std::string& pattern, const std::string& path) {
+    size_t i = 0, j = 0;
+    while (i <= pattern.size() && j <= path.size()) {
+        size_t pe = pattern.find('/', i), se = path.find('/', j);
+        if (pe == std::string::npos) pe = pattern.size();
+        if (se == std::string::npos) se = path.size();
+        std::string_view ps(pattern.data() + i, pe - i), ss(path.data() + j, se - j);
+        bool param = ps.size() > 2 && ps.front() == '{' && ps.back() == '}';
+        if (param ? ss.empty() : ps != ss) return false;
+        if (pe == pattern.size() || se == path.size()) return pe == pattern.size() && se == path.size();
+        i = pe + 1;
+        j = se + 1;
     }
+    return false;
+}
+
+std::string RouteLabel(const std::string& method, const std::string& path) {
+    for (bool literal : {true, false})
+        for (const ApiRoute& r : ApiRoutes()) {
+            std::string p = r.path;
+            if ((p.find('{') == std::string::npos) != literal) continue;
+            if (RouteMatches(p, path)) return p;
+        }
     (void)method;
     if (path.rfind("/api/", 0) == 0) return "/api/unknown";
     return "static";
@@ -378,19 +397,12 @@ struct App {
             return ReplyError(res, WireErrorCode::InvalidParameter, "limit must be 1..500", "limit");
         PullResponse out;
         int64_t last = since;
-        if (!store->Pull(since, size_t(limit), &out, &last)) return Unavailable(res);
+        // Devices also get the settings aimed at them (current_event); staff the common rows.
+        bool ok = p.kind == Principal::Kind::Device ? store->PullForDevice(p.device_id, since, size_t(limit), &out, &last)
+                                                    : store->Pull(since, size_t(limit), &out, &last);
+        if (!ok) return Unavailable(res);
         out.cursor = CursorOf(last);
         ReplyJson(res, 200, EncodePullResponse(out));
-    }
-
-    void CreatorsByEmail(const httplib::Request& req, httplib::Response& res) {
-        if (!RequireUser(req, res)) return;
-        if (!req.has_param("email") || req.get_param_value("email").empty())
-            return ReplyError(res, WireErrorCode::InvalidParameter, "email is required", "email");
-        json list = json::array();
-        for (const std::string& id : store->FindCreatorIdsByEmail(req.get_param_value("email")))
-            if (auto b = store->CreatorBundle(id)) list.push_back(std::move(*b));
-        ReplyJson(res, 200, {{"creators", std::move(list)}});
     }
 
     void CreatorById(const httplib::Request& req, httplib::Response& res) {
@@ -605,7 +617,8 @@ int RunServe(const ServerConfig& config) {
     svr.Post("/api/v1/auth/login", [&app](Req q, Res r) { app.Login(q, r); });
     svr.Post("/api/v1/sync/push", [&app](Req q, Res r) { app.Push(q, r); });
     svr.Get("/api/v1/sync/pull", [&app](Req q, Res r) { app.Pull(q, r); });
-    svr.Get("/api/v1/creators", [&app](Req q, Res r) { app.CreatorsByEmail(q, r); });
+    AdminApi admin{app.store.get(), [&app](Req q) { return app.Auth(q); }};
+    RegisterAdminRoutes(svr, &admin);  // before /creators/{id} and the static catch-all
     svr.Get(R"(/api/v1/creators/([^/]+))", [&app](Req q, Res r) { app.CreatorById(q, r); });
     svr.Get("/api/v1/reports/needs", [&app](Req q, Res r) { app.NeedsReport(q, r); });
     svr.Get("/metrics", [&app](Req q, Res r) { app.MetricsText(q, r); });

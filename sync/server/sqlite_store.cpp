@@ -15,6 +15,7 @@
 // survive a power cut; synchronous=NORMAL in WAL could lose the last commits then.
 // The cost (one fsync per commit, i.e. per batch) is small at this scale.
 // One connection, serialized by a mutex: HTTP workers are few and batches short.
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -23,6 +24,7 @@
 #include "core/db.h"
 #include "core/domain_json.h"
 #include "core/needs_report.h"
+#include "core/uuid.h"
 #include "core/validate.h"
 #include "sync/server/server_store.h"
 
@@ -162,6 +164,33 @@ CREATE TABLE reference_log(
   op TEXT NOT NULL,
   data TEXT NOT NULL);
 )sql",
+    // 2: administration (issue 6). erased_at: the row is the anonymous remainder of an
+    // erased person (no personal data; kept so the needs report's totals stay right).
+    // reference_log.device_id: NULL = for every device, else only for that device.
+    R"sql(
+ALTER TABLE creators ADD COLUMN erased_at TEXT;
+ALTER TABLE reference_log ADD COLUMN device_id TEXT;
+CREATE TABLE device_settings(
+  device_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (device_id, key)) WITHOUT ROWID;
+CREATE TABLE creator_audit(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  creator_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT);
+CREATE INDEX creator_audit_creator ON creator_audit(creator_id, seq);
+CREATE TABLE erasures(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  anonymous_id TEXT NOT NULL,
+  summary TEXT NOT NULL);
+)sql",
 };
 
 // Wire entity of a catalogue kind (sync-v1 pull).
@@ -194,8 +223,9 @@ public:
     bool Init(std::string* error) {
         std::lock_guard<std::mutex> lock(mutex_);
         // WAL + FULL: see the file top.
+        // secure_delete: an erased person's bytes are zeroed in freed pages (GDPR erase).
         if (!db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                       "PRAGMA busy_timeout=5000;",
+                       "PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;",
                        error))
             return false;
         int v = db_->UserVersion();
@@ -580,9 +610,11 @@ public:
     }
 
     // [SECTION] pull, reference data ---------------------------------------------------
-    bool LogReference(const std::string& entity, const std::string& id, const std::string& op, const json& data) {
-        Stmt s = db_->Prepare("INSERT INTO reference_log(entity, id, op, data) VALUES (?,?,?,?)");
+    bool LogReference(const std::string& entity, const std::string& id, const std::string& op, const json& data,
+                      const std::string& device_id = "") {
+        Stmt s = db_->Prepare("INSERT INTO reference_log(entity, id, op, data, device_id) VALUES (?,?,?,?,?)");
         s.Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data.dump());
+        if (device_id.empty()) s.BindNull(5); else s.Bind(5, device_id);
         return s.Run();
     }
 
@@ -609,8 +641,22 @@ public:
 
     bool Pull(int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) override {
         std::lock_guard<std::mutex> lock(mutex_);
-        Stmt s = db_->Prepare("SELECT seq, entity, id, op, data FROM reference_log WHERE seq > ? ORDER BY seq LIMIT ?");
+        return PullLocked(nullptr, since, limit, out, last_seq);
+    }
+
+    bool PullForDevice(const std::string& device_id, int64_t since, size_t limit, PullResponse* out,
+                       int64_t* last_seq) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return PullLocked(&device_id, since, limit, out, last_seq);
+    }
+
+    // device == nullptr: only the rows for every device.
+    bool PullLocked(const std::string* device, int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) {
+        Stmt s = db_->Prepare(
+            "SELECT seq, entity, id, op, data FROM reference_log WHERE seq > ?1 AND (device_id IS NULL OR "
+            "device_id = ?3) ORDER BY seq LIMIT ?2");
         s.Bind(1, since).Bind(2, int64_t(limit + 1));
+        if (device) s.Bind(3, *device); else s.BindNull(3);
         *last_seq = since;
         out->changes.clear();
         out->has_more = false;
@@ -671,7 +717,8 @@ public:
     std::optional<json> CreatorBundle(const std::string& id_or_alias) override {
         std::lock_guard<std::mutex> lock(mutex_);
         std::string id = Canonical(id_or_alias);
-        Stmt s = db_->Prepare("SELECT version, data, created_at, received_at FROM creators WHERE id = ?");
+        Stmt s = db_->Prepare(
+            "SELECT version, data, created_at, received_at FROM creators WHERE id = ? AND erased_at IS NULL");
         s.Bind(1, id);
         if (!s.Step()) return std::nullopt;
         json data = json::parse(s.Text(1), nullptr, false);
@@ -708,8 +755,393 @@ public:
 
     int64_t CountCreators() override {
         std::lock_guard<std::mutex> lock(mutex_);
-        Stmt s = db_->Prepare("SELECT count(*) FROM creators");
+        Stmt s = db_->Prepare("SELECT count(*) FROM creators WHERE erased_at IS NULL");
         return s.Step() ? s.Int(0) : 0;
+    }
+
+    // [SECTION] admin (issue 6) -------------------------------------------------------
+    std::vector<UserRecord> Users() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<UserRecord> out;
+        Stmt s = db_->Prepare("SELECT id, username, role, disabled FROM users ORDER BY username");
+        while (s.Step()) out.push_back(UserRecord{s.Int(0), s.Text(1), "", s.Text(2), s.Int(3) != 0});
+        return out;
+    }
+
+    bool UpdateUser(const std::string& username, const std::string& role, std::optional<bool> disabled) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        Stmt s = db_->Prepare(
+            "UPDATE users SET role = COALESCE(NULLIF(?1, ''), role), disabled = COALESCE(?2, disabled) "
+            "WHERE username = ?3");
+        s.Bind(1, role).Bind(3, username);
+        if (disabled) s.Bind(2, *disabled); else s.BindNull(2);
+        if (!tx.Ok() || !s.Run() || db_->Changes() != 1) return false;
+        if (disabled && *disabled) {
+            Stmt d = db_->Prepare("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)");
+            d.Bind(1, username);
+            if (!d.Run()) return false;
+        }
+        return tx.Commit();
+    }
+
+    bool SetDeviceSetting(const std::string& device_id, const std::string& key, const std::string& value) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        Stmt s = db_->Prepare(
+            "INSERT INTO device_settings(device_id, key, value) VALUES (?,?,?) "
+            "ON CONFLICT(device_id, key) DO UPDATE SET value = excluded.value");
+        s.Bind(1, device_id).Bind(2, key).Bind(3, value);
+        return tx.Ok() && s.Run() && LogReference("setting", key, "upsert", json{{"value", value}}, device_id) &&
+               tx.Commit();
+    }
+
+    std::vector<Event> Events() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<Event> out;
+        Stmt s = db_->Prepare("SELECT id, title, sector, date, place, retired FROM events ORDER BY date, id");
+        while (s.Step()) out.push_back(Event{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0});
+        return out;
+    }
+
+    std::vector<CatalogueEntry> Catalogue() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<CatalogueEntry> out;
+        Stmt s = db_->Prepare(
+            "SELECT kind, id, parent, label_fr, label_nl, label_en, sort, retired FROM catalogue "
+            "ORDER BY kind, sort, id");
+        while (s.Step())
+            out.push_back(CatalogueEntry{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                                         int(s.Int(6)), s.Int(7) != 0});
+        return out;
+    }
+
+    bool UpsertCatalogueEntry(const CatalogueEntry& e) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        return tx.Ok() && UpsertCatalogueLocked(e) && tx.Commit();
+    }
+
+    static std::string LikePattern(const std::string& q) {
+        std::string p = "%";
+        for (char c : q) {
+            if (c == '%' || c == '_' || c == '\\') p += '\\';
+            p += char(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return p + "%";
+    }
+
+    static bool ContactConsent(const std::string& data_text) {
+        json d = json::parse(data_text, nullptr, false);
+        if (!d.is_object()) return false;
+        auto c = d.find("consents");
+        if (c == d.end() || !c->is_object()) return false;
+        auto k = c->find("contact");
+        if (k == c->end() || !k->is_object()) return false;
+        auto g = k->find("given");
+        return g != k->end() && g->is_boolean() && g->get<bool>();
+    }
+
+    bool QueryRows(const std::string& which, const std::vector<std::string>& args,
+                   std::vector<std::vector<std::string>>* rows, int64_t* total) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        rows->clear();
+        *total = 0;
+        auto arg = [&](size_t i) { return i < args.size() ? args[i] : std::string(); };
+        if (which == "creators") {
+            const char* where =
+                " FROM creators c WHERE c.erased_at IS NULL AND (?1 = '' OR lower(c.first_name) LIKE ?2 ESCAPE '\\' "
+                "OR lower(c.last_name) LIKE ?2 ESCAPE '\\' OR lower(c.email) LIKE ?2 ESCAPE '\\' "
+                "OR lower(c.first_name || ' ' || c.last_name) LIKE ?2 ESCAPE '\\')";
+            Stmt n = db_->Prepare(std::string("SELECT count(*)") + where);
+            n.Bind(1, arg(0)).Bind(2, LikePattern(arg(0)));
+            if (!n.Step()) return false;
+            *total = n.Int(0);
+            Stmt s = db_->Prepare(
+                std::string("SELECT c.id, c.first_name, c.last_name, c.email, c.postcode, c.preferred_lang, "
+                            "c.received_at, (SELECT group_concat(sector_id, ',') FROM (SELECT sector_id FROM "
+                            "creator_sectors WHERE creator_id = c.id ORDER BY sector_id)), "
+                            "(SELECT group_concat(profession_id, ',') FROM (SELECT profession_id FROM "
+                            "creator_professions WHERE creator_id = c.id ORDER BY profession_id)), c.data") +
+                where + " ORDER BY lower(c.last_name), lower(c.first_name), c.id LIMIT ?3 OFFSET ?4");
+            int64_t limit = arg(1).empty() ? -1 : std::stoll(arg(1));
+            int64_t offset = arg(2).empty() ? 0 : std::stoll(arg(2));
+            s.Bind(1, arg(0)).Bind(2, LikePattern(arg(0))).Bind(3, limit).Bind(4, offset);
+            while (s.Step())
+                rows->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
+                                 s.OptText(7).value_or(""), s.OptText(8).value_or(""),
+                                 ContactConsent(s.Text(9)) ? "1" : "0"});
+            return !s.Failed();
+        }
+        if (which == "attendance") {
+            // Erased people's attendances stay as anonymous rows (empty personal columns).
+            Stmt s = db_->Prepare(
+                "SELECT a.event_id, COALESCE(e.title, ''), COALESCE(e.date, ''), a.creator_id, c.first_name, "
+                "c.last_name, c.email, a.at FROM attendances a JOIN creators c ON c.id = a.creator_id "
+                "LEFT JOIN events e ON e.id = a.event_id WHERE a.deleted = 0 AND (?1 = '' OR a.event_id = ?1) "
+                "ORDER BY e.date, a.event_id, lower(c.last_name), lower(c.first_name), a.id");
+            s.Bind(1, arg(0));
+            while (s.Step())
+                rows->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
+                                 s.Text(7)});
+            *total = int64_t(rows->size());
+            return !s.Failed();
+        }
+        if (which == "contacts") {
+            Stmt s = db_->Prepare(
+                "SELECT DISTINCT c.id, c.first_name, c.last_name, c.email, c.preferred_lang, c.data "
+                "FROM creators c JOIN needs n ON n.creator_id = c.id WHERE n.item = ?1 AND n.deleted = 0 "
+                "AND c.erased_at IS NULL ORDER BY lower(c.last_name), lower(c.first_name), c.id");
+            s.Bind(1, arg(0));
+            while (s.Step())
+                if (ContactConsent(s.Text(5)))
+                    rows->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+            *total = int64_t(rows->size());
+            return !s.Failed();
+        }
+        if (which == "duplicates") {
+            // Same case-folded NFC "first last", different identity keys (= emails).
+            std::map<std::string, std::vector<std::vector<std::string>>> groups;
+            std::map<std::string, std::set<std::string>> keys;
+            Stmt s = db_->Prepare(
+                "SELECT id, first_name, last_name, email, email_key FROM creators WHERE erased_at IS NULL "
+                "ORDER BY id");
+            while (s.Step()) {
+                std::string name = EmailIdentityKey(s.Text(1)) + " " + EmailIdentityKey(s.Text(2));
+                groups[name].push_back({name, s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
+                keys[name].insert(s.Text(4));
+            }
+            if (s.Failed()) return false;
+            for (auto& [name, g] : groups)
+                if (keys[name].size() > 1) {
+                    ++*total;
+                    for (auto& r : g) rows->push_back(std::move(r));
+                }
+            return true;
+        }
+        return false;
+    }
+
+    bool Audit(const std::string& creator_id, const std::string& actor, const std::string& field,
+               const std::optional<std::string>& old_value, const std::optional<std::string>& new_value) {
+        Stmt s = db_->Prepare(
+            "INSERT INTO creator_audit(creator_id, at, actor, field, old_value, new_value) VALUES (?,?,?,?,?,?)");
+        s.Bind(1, creator_id).Bind(2, NowRfc3339()).Bind(3, actor).Bind(4, field).Bind(5, old_value);
+        s.Bind(6, new_value);
+        return s.Run();
+    }
+
+    bool LiveCreator(const std::string& id) {
+        Stmt s = db_->Prepare("SELECT 1 FROM creators WHERE id = ? AND erased_at IS NULL");
+        s.Bind(1, id);
+        return s.Step();
+    }
+
+    EditOutcome EditCreator(const std::string& id_or_alias, const json& fields, const std::string& actor,
+                            json* errors) override {
+        static const char* const kEditable[] = {"first_name", "last_name", "email",     "phone",
+                                                "postcode",   "commune",   "website",   "structure_name",
+                                                "other_profession", "preferred_lang"};
+        std::lock_guard<std::mutex> lock(mutex_);
+        *errors = json::array();
+        if (!fields.is_object() || fields.empty()) {
+            errors->push_back({{"code", "invalid_value"}, {"field", ""}, {"message", "send an object of fields"}});
+            return EditOutcome::Invalid;
+        }
+        for (auto& [k, v] : fields.items()) {
+            bool known = false;
+            for (const char* f : kEditable) known = known || k == f;
+            if (!known)
+                errors->push_back({{"code", "not_editable"}, {"field", k}, {"message", "this field cannot be edited"}});
+            else if (!v.is_string())
+                errors->push_back({{"code", "invalid_value"}, {"field", k}, {"message", "must be a string"}});
+        }
+        if (!errors->empty()) return EditOutcome::Invalid;
+        std::string id = Canonical(id_or_alias);
+        Stmt q = db_->Prepare("SELECT data, version FROM creators WHERE id = ? AND erased_at IS NULL");
+        q.Bind(1, id);
+        if (!q.Step()) return q.Failed() ? EditOutcome::StorageError : EditOutcome::NotFound;
+        json old = json::parse(q.Text(0), nullptr, false);
+        if (!old.is_object()) old = json::object();
+        json merged = old;
+        for (auto& [k, v] : fields.items()) merged[k] = v;
+        Creator cr;
+        std::vector<FieldError> errs;
+        if (!FromJson(merged, &cr, &errs) || !errs.empty() || !(errs = ValidateCreator(cr)).empty()) {
+            for (const FieldError& e : errs) errors->push_back(ErrorToJson(e, Lang::En));
+            if (errors->empty())
+                errors->push_back({{"code", "invalid_value"}, {"field", ""}, {"message", "invalid creator"}});
+            return EditOutcome::Invalid;
+        }
+        DecodedEntity de;
+        de.entity = "creator";
+        de.creator = cr;
+        json data = EncodeEntityData(de);
+        std::string key = EmailIdentityKey(cr.email);
+        Stmt h = db_->Prepare("SELECT id FROM creators WHERE email_key = ? AND id <> ?");
+        h.Bind(1, key).Bind(2, id);
+        if (h.Step()) {
+            errors->push_back({{"code", "identity_conflict"}, {"field", "email"},
+                               {"message", "this email already belongs to another creator"}});
+            return EditOutcome::Conflict;
+        }
+        Transaction tx(*db_);
+        if (!tx.Ok()) return EditOutcome::StorageError;
+        for (const char* f : kEditable) {
+            std::string before = old.contains(f) && old[f].is_string() ? old[f].get<std::string>() : "";
+            std::string after = data.contains(f) && data[f].is_string() ? data[f].get<std::string>() : "";
+            if (before != after && !Audit(id, actor, f, before, after)) return EditOutcome::StorageError;
+        }
+        Stmt u = db_->Prepare(
+            "UPDATE creators SET first_name = ?, last_name = ?, email = ?, postcode = ?, preferred_lang = ?, "
+            "data = ?, email_key = ? WHERE id = ?");
+        u.Bind(1, cr.first_name).Bind(2, cr.last_name).Bind(3, cr.email).Bind(4, cr.postcode);
+        u.Bind(5, cr.preferred_lang).Bind(6, data.dump()).Bind(7, key).Bind(8, id);
+        if (!u.Run() || !tx.Commit()) return EditOutcome::StorageError;
+        return EditOutcome::Ok;
+    }
+
+    std::optional<json> CreatorAudit(const std::string& id_or_alias) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string id = Canonical(id_or_alias);
+        if (!LiveCreator(id)) return std::nullopt;
+        json out = json::array();
+        Stmt s = db_->Prepare(
+            "SELECT at, actor, field, old_value, new_value FROM creator_audit WHERE creator_id = ? ORDER BY seq");
+        s.Bind(1, id);
+        while (s.Step())
+            out.push_back({{"at", s.Text(0)}, {"actor", s.Text(1)}, {"field", s.Text(2)},
+                           {"old", s.IsNull(3) ? json() : json(s.Text(3))},
+                           {"new", s.IsNull(4) ? json() : json(s.Text(4))}});
+        if (s.Failed()) return std::nullopt;
+        return out;
+    }
+
+    // Points the children of `from` at `to`, rewriting `data.creator_id` (and, when
+    // `anonymize`, dropping free texts: need comments, offer descriptions).
+    bool MoveChildren(const std::string& from, const std::string& to, bool anonymize, json* counts) {
+        for (const char* table : {"needs", "offers", "attendances"}) {
+            std::vector<std::pair<std::string, std::string>> rows;
+            Stmt s = db_->Prepare(std::string("SELECT id, data FROM ") + table + " WHERE creator_id = ?");
+            s.Bind(1, from);
+            while (s.Step()) rows.push_back({s.Text(0), s.Text(1)});
+            if (s.Failed()) return false;
+            for (auto& [rid, text] : rows) {
+                json d = json::parse(text, nullptr, false);
+                if (!d.is_object()) d = json::object();
+                d["creator_id"] = to;
+                if (anonymize) {
+                    d.erase("comment");
+                    d.erase("description");
+                }
+                std::string sql = std::string("UPDATE ") + table + " SET creator_id = ?, data = ?" +
+                                  (anonymize && std::string(table) == "needs"    ? ", comment = ''"
+                                   : anonymize && std::string(table) == "offers" ? ", description = ''"
+                                                                                 : "") +
+                                  " WHERE id = ?";
+                Stmt u = db_->Prepare(sql);
+                u.Bind(1, to).Bind(2, d.dump()).Bind(3, rid);
+                if (!u.Run()) return false;
+            }
+            if (counts) (*counts)[table] = rows.size();
+        }
+        for (const char* table : {"creator_sectors", "creator_professions"}) {
+            std::string col = std::string(table) == "creator_sectors" ? "sector_id" : "profession_id";
+            Stmt c = db_->Prepare(std::string("INSERT OR IGNORE INTO ") + table + "(creator_id, " + col + ") SELECT ?, " +
+                                  col + " FROM " + table + " WHERE creator_id = ?");
+            c.Bind(1, to).Bind(2, from);
+            if (!c.Run()) return false;
+        }
+        return true;
+    }
+
+    EditOutcome MergeCreators(const std::string& from_raw, const std::string& into_raw,
+                              const std::string& actor) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string from = Canonical(from_raw), into = Canonical(into_raw);
+        if (!LiveCreator(from) || !LiveCreator(into)) return EditOutcome::NotFound;
+        if (from == into) return EditOutcome::Conflict;
+        Transaction tx(*db_);
+        if (!tx.Ok() || !MoveChildren(from, into, false, nullptr)) return EditOutcome::StorageError;
+        std::vector<std::string> aliases;
+        Stmt a = db_->Prepare("SELECT alias_id FROM creator_aliases WHERE creator_id = ?");
+        a.Bind(1, from);
+        while (a.Step()) aliases.push_back(a.Text(0));
+        Stmt ua = db_->Prepare("UPDATE creator_aliases SET creator_id = ? WHERE creator_id = ?");
+        ua.Bind(1, into).Bind(2, from);
+        Stmt au = db_->Prepare("UPDATE creator_audit SET creator_id = ? WHERE creator_id = ?");
+        au.Bind(1, into).Bind(2, from);
+        if (!ua.Run() || !au.Run()) return EditOutcome::StorageError;
+        for (const std::string& al : aliases)
+            if (!LogReference("creator_alias", al, "upsert", json{{"creator_id", into}})) return EditOutcome::StorageError;
+        Stmt d = db_->Prepare("DELETE FROM creators WHERE id = ?");
+        d.Bind(1, from);
+        if (!d.Run() || !AddAlias(from, into, NowRfc3339()) || !Audit(into, actor, "merged", from, into) ||
+            !tx.Commit())
+            return EditOutcome::StorageError;
+        return EditOutcome::Ok;
+    }
+
+    EditOutcome EraseCreator(const std::string& id_or_alias, const std::string& actor, json* summary) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string id = Canonical(id_or_alias);
+        if (!LiveCreator(id)) return EditOutcome::NotFound;
+        Transaction tx(*db_);
+        if (!tx.Ok()) return EditOutcome::StorageError;
+        std::string anon = NewUuid(), now = NowRfc3339();
+        // The anonymous remainder: no name, email, phone, postcode, free text or consent;
+        // only what the needs report counts (sectors, professions, need items + dates,
+        // attendances) under a fresh id with no link to the ids devices know.
+        Stmt ins = db_->Prepare(
+            "INSERT INTO creators(id, version, email_key, first_name, last_name, email, postcode, preferred_lang, "
+            "created_at, updated_at, received_at, device_id, deleted, data, erased_at) "
+            "SELECT ?1, 1, 'erased:' || ?1, '', '', '', '', 'fr', substr(created_at, 1, 10), '', '', '', "
+            "deleted, '{}', ?2 FROM creators WHERE id = ?3");
+        ins.Bind(1, anon).Bind(2, now).Bind(3, id);
+        if (!ins.Run()) return EditOutcome::StorageError;
+        json moved = json::object();
+        if (!MoveChildren(id, anon, true, &moved)) return EditOutcome::StorageError;
+        std::vector<std::string> aliases;
+        Stmt a = db_->Prepare("SELECT alias_id FROM creator_aliases WHERE creator_id = ?");
+        a.Bind(1, id);
+        while (a.Step()) aliases.push_back(a.Text(0));
+        // Devices drop the aliases; the log rows naming them go.
+        for (const std::string& al : aliases) {
+            Stmt dl = db_->Prepare("DELETE FROM reference_log WHERE entity = 'creator_alias' AND id = ?");
+            dl.Bind(1, al);
+            if (!dl.Run() || !LogReference("creator_alias", al, "delete", json::object()))
+                return EditOutcome::StorageError;
+        }
+        Stmt au = db_->Prepare(
+            "UPDATE creator_audit SET creator_id = ?, old_value = NULL, new_value = NULL WHERE creator_id = ?");
+        au.Bind(1, anon).Bind(2, id);
+        if (!au.Run()) return EditOutcome::StorageError;
+        int64_t audit_cleared = db_->Changes();
+        Stmt d = db_->Prepare("DELETE FROM creators WHERE id = ?");  // cascades: aliases, sectors, professions
+        d.Bind(1, id);
+        if (!d.Run()) return EditOutcome::StorageError;
+        *summary = {{"erased", true},
+                    {"creator_id", id},
+                    {"erased_at", now},
+                    {"personal_data_removed",
+                     json::array({"creator (names, email, phone, postcode, commune, websites, work status, "
+                                  "languages, consents)",
+                                  "need comments", "offer descriptions", "aliases", "audit old/new values"})},
+                    {"aliases_removed", aliases.size()},
+                    {"audit_entries_cleared", audit_cleared},
+                    {"kept_anonymously",
+                     {{"anonymous_id", anon},
+                      {"needs", moved["needs"]},
+                      {"offers", moved["offers"]},
+                      {"attendances", moved["attendances"]},
+                      {"why", "aggregate counts (needs report, attendance totals) stay right"}}}};
+        json kept = *summary;
+        kept.erase("creator_id");  // the erasure log keeps no id devices know
+        Stmt e = db_->Prepare("INSERT INTO erasures(at, actor, anonymous_id, summary) VALUES (?,?,?,?)");
+        e.Bind(1, now).Bind(2, actor).Bind(3, anon).Bind(4, kept.dump());
+        if (!e.Run() || !tx.Commit()) return EditOutcome::StorageError;
+        db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // old pages leave the WAL too
+        return EditOutcome::Ok;
     }
 
 private:
@@ -744,12 +1176,6 @@ std::unique_ptr<ServerStore> OpenSqliteServerStore(const std::string& path, std:
     return store;
 }
 
-std::unique_ptr<ServerStore> OpenServerStore(const std::string& location, std::string* error) {
-    if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-        *error = "the PostgreSQL backend is not built yet: use a SQLite file path";
-        return nullptr;
-    }
-    return OpenSqliteServerStore(location, error);
-}
+// OpenServerStore (SQLite path or PostgreSQL URL): store_factory.cpp.
 
 }  // namespace comptoir

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <thread>
 
 #include "core/uuid.h"
 #include "server_harness.h"
@@ -312,4 +313,33 @@ TEST_CASE("devices: the server remembers last sync, app version and pending coun
             CHECK(d["last_sync_at"].get<std::string>().size() >= 20);
         }
     CHECK(found);
+}
+
+TEST_CASE("push: concurrent registrations of one person from four devices give one creator") {
+    TestServer& srv = SharedServer();
+    std::vector<TestDevice> devices;
+    for (int i = 0; i < 4; ++i) devices.push_back(srv.EnrollDevice("Kiosque parallèle " + std::to_string(i)));
+    const char* emails[] = {"Hugo.Course@example.be", "hugo.course@EXAMPLE.BE", " hugo.course@example.be",
+                            "HUGO.COURSE@example.be"};
+    std::vector<std::string> ids(4), statuses(4);
+    for (auto& id : ids) id = NewUuid();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] {
+            auto cli = srv.Client();
+            auto r = PostJson(cli, "/api/v1/sync/push",
+                              MakeBatch(devices[i].id, json::array({MakeChange(ids[i], "creator", 1,
+                                                                               CreatorData("Hugo", "Course", emails[i]))}))
+                                  .dump(),
+                              devices[i].token);
+            statuses[i] = r && r->status == 200 ? Body(r)["results"][0]["status"].get<std::string>() : "http error";
+        });
+    for (auto& t : threads) t.join();
+    for (const std::string& st : statuses) CHECK(st == "applied");
+    auto cli = srv.Client();
+    json list = Body(GetAuth(cli, "/api/v1/creators?email=hugo.course%40example.be", srv.AdminToken()))["creators"];
+    REQUIRE(list.size() == 1);
+    std::set<std::string> all = {list[0]["creator"]["id"].get<std::string>()};
+    for (const json& a : list[0]["aliases"]) all.insert(a.get<std::string>());
+    CHECK(all == std::set<std::string>(ids.begin(), ids.end()));
 }

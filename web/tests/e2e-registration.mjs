@@ -189,6 +189,7 @@ async function register(page, person, opts, prefix) {
   await click(page, await firstKey(page, 'reg.sector.', 'cinema'), opts);
   await click(page, await firstKey(page, 'reg.need.'), opts);
   await click(page, 'reg.consent', opts);
+  if (person.contact) await click(page, 'reg.consent_contact', opts);
   await click(page, 'reg.save', opts);
   const s = await state(page);
   assert(s.screen === 'register', `an invalid email was accepted (screen ${s.screen})`);
@@ -211,6 +212,9 @@ function checkServerRecord(bundle, person) {
   const c = (bundle.creator && (bundle.creator.data || bundle.creator)) || {};
   assert(Array.isArray(bundle.needs) && bundle.needs.length >= 1, `needs on server: ${JSON.stringify(bundle.needs)}`);
   assert(c.consents && c.consents.processing && c.consents.processing.given === true, 'processing consent not on server');
+  const given = (k) => !!(c.consents[k] && c.consents[k].given);
+  assert(given('contact') === !!person.contact, `contact consent on server: ${given('contact')}`);
+  assert(!given('newsletter') && !given('directory'), 'an optional consent nobody ticked is on');
   assert(c.first_name === person.first, `first_name on server: ${JSON.stringify(c.first_name)}`);
   assert(c.last_name === person.last, `last_name on server: ${JSON.stringify(c.last_name)}`);
   assert(c.email === person.email, `email on server: ${JSON.stringify(c.email)}`);
@@ -230,7 +234,7 @@ async function main() {
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     const anne = { first: 'Anne-Sophie', last: 'Dupré-Łukasz', email: 'anne-sophie.dupre@example.be',
-      badEmail: 'anne-sophie.dupre@example' };
+      badEmail: 'anne-sophie.dupre@example', contact: true };
     const code = enrollmentCode('borne e2e desktop');
     if (!(await test('desktop: enrollment from #enroll= code', () => enroll(page, code, 'Borne accueil', {}, 'desktop')))) return;
     await shot(page, 'desktop-start.png');

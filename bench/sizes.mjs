@@ -1,0 +1,36 @@
+// bench/sizes.mjs — what a first visit downloads: raw, gzip -9 and brotli -q 11 sizes.
+//
+//   node bench/sizes.mjs NAME=PATH[,PATH...] [NAME=...]
+//
+// PATH is a file or a directory (every file under it, recursively: for the app's
+// build/<wasm>/web that is html, js, wasm, data, fonts, service worker, manifest, icon).
+// Compression by Node's zlib (gzip level 9; brotli quality 11, window 24, size hint) —
+// what `gzip -9` / `brotli -q 11` give, within a few bytes. One JSON line per NAME.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+function files(p) {
+  if (statSync(p).isFile()) return [p];
+  return readdirSync(p).sort().flatMap((f) => files(join(p, f)));
+}
+
+for (const spec of process.argv.slice(2)) {
+  const eq = spec.indexOf('=');
+  const name = spec.slice(0, eq);
+  const row = { name, raw: 0, gzip: 0, brotli: 0, files: [] };
+  try {
+    for (const root of spec.slice(eq + 1).split(',')) {
+      for (const f of files(root)) {
+        const buf = readFileSync(f);
+        const gz = gzipSync(buf, { level: 9 }).length;
+        const br = brotliCompressSync(buf, { params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24,
+          [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length;
+        row.raw += buf.length; row.gzip += gz; row.brotli += br;
+        row.files.push({ file: relative(root, f) || f.split('/').pop(), raw: buf.length, gzip: gz, brotli: br });
+      }
+    }
+  } catch (e) { row.error = String(e.message || e); }
+  console.log(JSON.stringify(row));
+}

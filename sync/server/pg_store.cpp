@@ -1,0 +1,1156 @@
+// sync/server/pg_store.cpp — the PostgreSQL backend of ServerStore (libpq; see
+// server_store.h for the invariants, pg_store.h for usage). Same tables and columns as
+// sqlite_store.cpp, in PostgreSQL's dialect.
+//
+// [SECTION] libpq helpers (results, parameters, the connection pool)
+// [SECTION] schema and migrations (schema_version table, advisory lock)
+// [SECTION] accounts, sessions, devices
+// [SECTION] push (one transaction per batch, a savepoint per change, retries)
+// [SECTION] pull, reference data
+// [SECTION] staff reads, needs report
+//
+// Several server instances may share the database, so every invariant holds across
+// processes, not only across threads:
+//  - A push batch is one READ COMMITTED transaction. `batches.batch_id` is the primary
+//    key: two instances receiving the same batch race on it, the loser retries the batch
+//    and then finds the stored answer (replay) or another device's (batch_conflict).
+//  - Versions (invariant 2): a change first *claims* its version with
+//    INSERT … ON CONFLICT DO UPDATE … WHERE stored < new; that row stays locked until
+//    commit, so two transactions touching the same record id are serialized and a
+//    lower version can never overwrite a higher one.
+//  - Identity (invariant 3): creators.email_key is UNIQUE. Two transactions inserting
+//    the same new email: the second blocks on the index until the first commits, then
+//    fails with unique_violation (23505); the change is rolled back to its savepoint and
+//    run again — it now sees the first creator and becomes its alias. So concurrent
+//    pushes of one person through two instances end with ONE creator.
+//  - Deadlocks (40P01) and serialization failures (40001) roll the whole batch back and
+//    retry it (up to kMaxBatchAttempts, with a short random backoff).
+//  - Pull cursor: reference_log.seq comes from a sequence, and sequences are handed out
+//    before commit; a puller could read seq 7 while 6 is still uncommitted and skip it
+//    forever. So every transaction that appends to reference_log first takes a
+//    transaction-level advisory lock (kReferenceLogLock): log rows commit in seq order.
+//    Only pushes that create an alias, event/setting edits and migrations take it.
+// Durability: PostgreSQL's defaults (fsync on, synchronous_commit on) make an
+// acknowledged batch durable; do not turn synchronous_commit off in production.
+// Personal data never goes into error strings: only the primary message of a PostgreSQL
+// error (never its DETAIL, which can quote key values) is kept.
+#include "sync/server/pg_store.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "core/catalogue.h"
+#include "core/clock.h"
+#include "core/domain_json.h"
+#include "core/needs_report.h"
+#include "core/validate.h"
+
+namespace comptoir {
+
+using nlohmann::json;
+
+bool IsPostgresUrl(const std::string& location) {
+    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+namespace {
+
+constexpr int64_t kMigrationLock = 0x436f6d7074010001;     // "Compt" + 1.1
+constexpr int64_t kReferenceLogLock = 0x436f6d7074010002;  // "Compt" + 1.2
+constexpr int kMaxBatchAttempts = 12;
+constexpr int kMaxChangeAttempts = 4;
+
+// [SECTION] libpq helpers ---------------------------------------------------------------
+
+// A query parameter: text, or NULL.
+struct Param {
+    Param(const std::string& s) : value(s) {}                      // NOLINT(implicit)
+    Param(const char* s) : value(s) {}                             // NOLINT(implicit)
+    Param(int64_t v) : value(std::to_string(v)) {}                 // NOLINT(implicit)
+    Param(int v) : value(std::to_string(v)) {}                     // NOLINT(implicit)
+    Param(bool v) : value(v ? "1" : "0") {}                        // NOLINT(implicit)
+    Param(std::nullopt_t) : is_null(true) {}                       // NOLINT(implicit)
+    std::string value;
+    bool is_null = false;
+};
+
+// One result (owns the PGresult). ok: the command succeeded; state: SQLSTATE else.
+class Res {
+public:
+    Res() = default;
+    explicit Res(PGresult* r) : r_(r) {
+        ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        ok_ = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+        if (!ok_ && r) {
+            const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            const char* m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+            state_ = s ? s : "";
+            error_ = m ? m : PQresStatus(st);
+        } else if (!ok_) {
+            error_ = "connection lost";
+            state_ = "08006";
+        }
+    }
+    ~Res() {
+        if (r_) PQclear(r_);
+    }
+    Res(Res&& o) noexcept : r_(o.r_), ok_(o.ok_), state_(std::move(o.state_)), error_(std::move(o.error_)) {
+        o.r_ = nullptr;
+    }
+    Res& operator=(Res&& o) noexcept {
+        if (this != &o) {
+            if (r_) PQclear(r_);
+            r_ = o.r_;
+            o.r_ = nullptr;
+            ok_ = o.ok_;
+            state_ = std::move(o.state_);
+            error_ = std::move(o.error_);
+        }
+        return *this;
+    }
+    Res(const Res&) = delete;
+    Res& operator=(const Res&) = delete;
+
+    bool Ok() const { return ok_; }
+    const std::string& State() const { return state_; }
+    const std::string& Error() const { return error_; }
+    int Rows() const { return ok_ ? PQntuples(r_) : 0; }
+    bool IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+    std::string Text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), size_t(PQgetlength(r_, row, col))); }
+    int64_t Int(int row, int col) const { return std::strtoll(PQgetvalue(r_, row, col), nullptr, 10); }
+    int64_t Affected() const { return ok_ ? std::strtoll(PQcmdTuples(r_), nullptr, 10) : 0; }
+
+private:
+    PGresult* r_ = nullptr;
+    bool ok_ = false;
+    std::string state_, error_;
+};
+
+Res Run(PGconn* c, const std::string& sql, const std::vector<Param>& params = {}) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& p : params) values.push_back(p.is_null ? nullptr : p.value.c_str());
+    return Res(PQexecParams(c, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+}
+
+// Several statements, no parameters (migrations, BEGIN/COMMIT).
+Res RunScript(PGconn* c, const std::string& sql) { return Res(PQexec(c, sql.c_str())); }
+
+bool IsRetryable(const std::string& state) {
+    return state == "40001" || state == "40P01";  // serialization_failure, deadlock_detected
+}
+bool IsUniqueViolation(const std::string& state) { return state == "23505"; }
+
+std::string ConnError(PGconn* c) {
+    // PQerrorMessage may end with a newline and never holds row data.
+    std::string m = c ? PQerrorMessage(c) : "out of memory";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    return m;
+}
+
+void IgnoreNotice(void*, const PGresult*) {}  // "relation already exists, skipping" etc.
+
+// A fixed-size pool of connections, opened on demand, reset when broken.
+class Pool {
+public:
+    Pool(std::string url, size_t size) : url_(std::move(url)), size_(std::max<size_t>(1, size)) {}
+    ~Pool() {
+        for (PGconn* c : idle_) PQfinish(c);
+    }
+
+    // A connection for the caller's exclusive use (nullptr if none can be opened).
+    PGconn* Acquire(std::string* error) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        cv_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+        PGconn* c = nullptr;
+        if (!idle_.empty()) {
+            c = idle_.back();
+            idle_.pop_back();
+        } else {
+            ++open_;
+            lock.unlock();
+            c = PQconnectdb(url_.c_str());
+            lock.lock();
+            if (!c || PQstatus(c) != CONNECTION_OK) {
+                if (error) *error = ConnError(c);
+                if (c) PQfinish(c);
+                --open_;
+                cv_.notify_one();
+                return nullptr;
+            }
+            PQsetNoticeProcessor(c, nullptr, nullptr);
+            PQsetNoticeReceiver(c, IgnoreNotice, nullptr);
+        }
+        if (PQstatus(c) != CONNECTION_OK) PQreset(c);
+        return c;
+    }
+
+    void Release(PGconn* c) {
+        if (!c) return;
+        // A connection left inside a transaction (a bug or a lost connection) is reset.
+        if (PQstatus(c) != CONNECTION_OK || PQtransactionStatus(c) != PQTRANS_IDLE) {
+            RunScript(c, "ROLLBACK");
+            if (PQstatus(c) != CONNECTION_OK) PQreset(c);
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        idle_.push_back(c);
+        cv_.notify_one();
+    }
+
+private:
+    std::string url_;
+    size_t size_;
+    size_t open_ = 0;
+    std::vector<PGconn*> idle_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+};
+
+// RAII lease of a pooled connection.
+class Lease {
+public:
+    Lease(Pool& pool, std::string* error = nullptr) : pool_(pool), c_(pool.Acquire(error)) {}
+    ~Lease() { pool_.Release(c_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    PGconn* get() const { return c_; }
+    explicit operator bool() const { return c_ != nullptr; }
+
+private:
+    Pool& pool_;
+    PGconn* c_;
+};
+
+// [SECTION] schema and migrations --------------------------------------------------------
+// Entry i moves schema_version from i to i+1. Never edit a shipped entry: append. Same
+// tables and columns as sqlite_store.cpp's kMigrations (ids compare bytewise there, so
+// ORDER BY uses COLLATE "C" here).
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE users(
+  id BIGSERIAL PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'staff')),
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL);
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  expires_ms BIGINT NOT NULL);
+CREATE TABLE enrollment_codes(
+  code_hash TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  used_at TEXT,
+  device_id TEXT);
+CREATE TABLE devices(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_sync_at TEXT,
+  last_app_version TEXT,
+  last_pending BIGINT);
+CREATE TABLE batches(
+  batch_id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  answer TEXT NOT NULL);
+CREATE TABLE record_versions(
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  PRIMARY KEY (entity, id));
+CREATE TABLE creators(
+  id TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  email_key TEXT NOT NULL UNIQUE,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  postcode TEXT NOT NULL DEFAULT '',
+  preferred_lang TEXT NOT NULL DEFAULT 'fr',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL);
+CREATE TABLE creator_aliases(
+  alias_id TEXT PRIMARY KEY,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL);
+CREATE INDEX creator_aliases_creator ON creator_aliases(creator_id);
+CREATE TABLE creator_sectors(
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  sector_id TEXT NOT NULL,
+  PRIMARY KEY (creator_id, sector_id));
+CREATE TABLE creator_professions(
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  profession_id TEXT NOT NULL,
+  PRIMARY KEY (creator_id, profession_id));
+CREATE TABLE needs(
+  id TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  item TEXT NOT NULL,
+  frequency TEXT NOT NULL DEFAULT '',
+  urgency TEXT NOT NULL DEFAULT '',
+  budget TEXT NOT NULL DEFAULT '',
+  comment TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL);
+CREATE INDEX needs_creator ON needs(creator_id, item, updated_at) WHERE deleted = 0;
+CREATE TABLE offers(
+  id TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  item TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL);
+CREATE INDEX offers_creator ON offers(creator_id);
+CREATE INDEX offers_item ON offers(item) WHERE deleted = 0;
+CREATE TABLE attendances(
+  id TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  at TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL);
+CREATE INDEX attendances_creator ON attendances(creator_id);
+CREATE INDEX attendances_event ON attendances(event_id, creator_id);
+CREATE TABLE catalogue(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  parent TEXT NOT NULL DEFAULT '',
+  label_fr TEXT NOT NULL,
+  label_nl TEXT NOT NULL,
+  label_en TEXT NOT NULL,
+  sort BIGINT NOT NULL DEFAULT 0,
+  retired INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE events(
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  sector TEXT NOT NULL DEFAULT '',
+  date TEXT NOT NULL,
+  place TEXT NOT NULL DEFAULT '',
+  retired INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE reference_log(
+  seq BIGSERIAL PRIMARY KEY,
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  op TEXT NOT NULL,
+  data TEXT NOT NULL);
+)sql",
+};
+
+const char* PullEntityOf(const std::string& kind) {
+    if (kind == "sector") return "sector";
+    if (kind == "profession") return "profession";
+    return "catalogue_item";  // need_category, need_item
+}
+
+std::string TableOf(const std::string& entity) {
+    if (entity == "need") return "needs";
+    if (entity == "offer") return "offers";
+    if (entity == "attendance") return "attendances";
+    return "creators";
+}
+
+struct ChangeOutcome {
+    ChangeStatus status = ChangeStatus::Applied;
+    std::string code, field, message;
+};
+
+ChangeOutcome Rejected(std::string code, std::string field, std::string message) {
+    return {ChangeStatus::Rejected, std::move(code), std::move(field), std::move(message)};
+}
+
+std::string Message(ErrorCode code) { return ErrorMessage(code, Lang::En); }
+
+// The state of one push transaction: its connection and the first failed statement.
+struct PushTx {
+    PGconn* c = nullptr;
+    std::string failed_state;  // SQLSTATE of the failure that ended the current change
+    std::string failed_error;
+
+    // Runs a statement; on failure remembers why (the change then stops).
+    Res Q(const std::string& sql, const std::vector<Param>& params = {}) {
+        Res r = Run(c, sql, params);
+        if (!r.Ok() && failed_state.empty() && failed_error.empty()) {
+            failed_state = r.State();
+            failed_error = r.Error();
+        }
+        return r;
+    }
+    bool Failed() const { return !failed_state.empty() || !failed_error.empty(); }
+    void Clear() {
+        failed_state.clear();
+        failed_error.clear();
+    }
+};
+
+class PgServerStore final : public ServerStore {
+public:
+    PgServerStore(const std::string& url, size_t pool_size) : pool_(url, pool_size) {}
+
+    bool Init(std::string* error) {
+        Lease l(pool_, error);
+        if (!l) return false;
+        PGconn* c = l.get();
+        auto fail = [&](const Res& r, const char* what) {
+            *error = std::string(what) + ": " + r.Error();
+            RunScript(c, "ROLLBACK");
+            return false;
+        };
+        Res r = RunScript(c, "BEGIN");
+        if (!r.Ok()) return fail(r, "begin");
+        // Two instances starting together: the second waits for the first's migrations.
+        if (!(r = Run(c, "SELECT pg_advisory_xact_lock($1)", {kMigrationLock})).Ok()) return fail(r, "lock");
+        if (!(r = RunScript(c, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)")).Ok())
+            return fail(r, "schema_version");
+        if (!(r = RunScript(c, "SELECT max(version) FROM schema_version")).Ok()) return fail(r, "schema_version");
+        int v = r.IsNull(0, 0) ? 0 : int(r.Int(0, 0));
+        const int target = int(sizeof kMigrations / sizeof kMigrations[0]);
+        if (v > target) {
+            *error = "database schema " + std::to_string(v) + " is newer than this server (" +
+                     std::to_string(target) + ")";
+            RunScript(c, "ROLLBACK");
+            return false;
+        }
+        for (; v < target; ++v) {
+            if (!(r = RunScript(c, kMigrations[v])).Ok()) return fail(r, "migration");
+            if (!(r = Run(c, "DELETE FROM schema_version")).Ok() ||
+                !(r = Run(c, "INSERT INTO schema_version(version) VALUES ($1)", {v + 1})).Ok())
+                return fail(r, "schema_version");
+            if (v == 0) {
+                PushTx tx{c};
+                for (const CatalogueEntry& e : SeedCatalogue()) {
+                    if (!UpsertCatalogue(tx, e)) {
+                        *error = "seeding the catalogue: " + tx.failed_error;
+                        RunScript(c, "ROLLBACK");
+                        return false;
+                    }
+                }
+            }
+        }
+        if (!(r = RunScript(c, "COMMIT")).Ok()) return fail(r, "commit");
+        return true;
+    }
+
+    // [SECTION] accounts, sessions, devices --------------------------------------------
+    bool AddUser(const std::string& username, const std::string& password_hash, const std::string& role,
+                 std::string* error) override {
+        Lease l(pool_, error);
+        if (!l) return false;
+        Res r = Run(l.get(), "INSERT INTO users(username, password_hash, role, created_at) VALUES ($1,$2,$3,$4)",
+                    {username, password_hash, role, NowRfc3339()});
+        if (!r.Ok()) {
+            *error = IsUniqueViolation(r.State()) ? "a user with that name already exists" : r.Error();
+            return false;
+        }
+        return true;
+    }
+
+    std::optional<UserRecord> FindUser(const std::string& username) override {
+        Lease l(pool_);
+        if (!l) return std::nullopt;
+        Res r = Run(l.get(), "SELECT id, username, password_hash, role, disabled FROM users WHERE username = $1",
+                    {username});
+        if (r.Rows() == 0) return std::nullopt;
+        return UserRecord{r.Int(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 3), r.Int(0, 4) != 0};
+    }
+
+    bool CreateSession(const std::string& token_hash, int64_t user_id, int64_t expires_ms) override {
+        Lease l(pool_);
+        if (!l) return false;
+        Run(l.get(), "DELETE FROM sessions WHERE expires_ms < $1", {NowMs()});
+        return Run(l.get(), "INSERT INTO sessions(token_hash, user_id, expires_ms) VALUES ($1,$2,$3)",
+                   {token_hash, user_id, expires_ms})
+            .Ok();
+    }
+
+    bool AddEnrollmentCode(const std::string& code_hash, const std::string& label, int64_t expires_ms,
+                           std::string* error) override {
+        Lease l(pool_, error);
+        if (!l) return false;
+        Res r = Run(l.get(),
+                    "INSERT INTO enrollment_codes(code_hash, label, created_at, expires_ms) VALUES ($1,$2,$3,$4)",
+                    {code_hash, label, NowRfc3339(), expires_ms});
+        if (!r.Ok()) {
+            *error = r.Error();
+            return false;
+        }
+        return true;
+    }
+
+    EnrollOutcome Enroll(const std::string& code_hash, const std::string& device_name, const std::string& device_id,
+                         const std::string& token_hash, int64_t now_ms) override {
+        Lease l(pool_);
+        if (!l) return EnrollOutcome::StorageError;
+        PGconn* c = l.get();
+        if (!RunScript(c, "BEGIN").Ok()) return EnrollOutcome::StorageError;
+        // FOR UPDATE: the same code presented to two instances at once is used once.
+        Res q = Run(c,
+                    "SELECT label FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_ms > $2 "
+                    "FOR UPDATE",
+                    {code_hash, now_ms});
+        if (!q.Ok() || q.Rows() == 0) {
+            RunScript(c, "ROLLBACK");
+            return q.Ok() ? EnrollOutcome::InvalidCode : EnrollOutcome::StorageError;
+        }
+        std::string label = q.Text(0, 0);
+        std::string now = FormatRfc3339(now_ms);
+        Res u = Run(c, "UPDATE enrollment_codes SET used_at = $1, device_id = $2 WHERE code_hash = $3 AND used_at IS NULL",
+                    {now, device_id, code_hash});
+        if (!u.Ok() || u.Affected() != 1) {
+            RunScript(c, "ROLLBACK");
+            return u.Ok() ? EnrollOutcome::InvalidCode : EnrollOutcome::StorageError;
+        }
+        Res d = Run(c, "INSERT INTO devices(id, name, label, token_hash, enrolled_at) VALUES ($1,$2,$3,$4,$5)",
+                    {device_id, device_name, label, token_hash, now});
+        if (!d.Ok() || !RunScript(c, "COMMIT").Ok()) {
+            RunScript(c, "ROLLBACK");
+            return EnrollOutcome::StorageError;
+        }
+        return EnrollOutcome::Ok;
+    }
+
+    bool RevokeDevice(const std::string& device_id) override {
+        Lease l(pool_);
+        if (!l) return false;
+        Res r = Run(l.get(), "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                    {NowRfc3339(), device_id});
+        return r.Ok() && r.Affected() == 1;
+    }
+
+    std::vector<DeviceRecord> Devices() override {
+        std::vector<DeviceRecord> out;
+        Lease l(pool_);
+        if (!l) return out;
+        Res r = Run(l.get(),
+                    "SELECT id, name, enrolled_at, revoked_at, last_sync_at, last_app_version, last_pending "
+                    "FROM devices ORDER BY enrolled_at COLLATE \"C\", id COLLATE \"C\"");
+        for (int i = 0; i < r.Rows(); ++i) {
+            DeviceRecord d;
+            d.id = r.Text(i, 0);
+            d.name = r.Text(i, 1);
+            d.enrolled_at = r.Text(i, 2);
+            d.revoked_at = r.IsNull(i, 3) ? "" : r.Text(i, 3);
+            d.last_sync_at = r.IsNull(i, 4) ? "" : r.Text(i, 4);
+            d.last_app_version = r.IsNull(i, 5) ? "" : r.Text(i, 5);
+            d.last_pending = r.IsNull(i, 6) ? -1 : r.Int(i, 6);
+            out.push_back(std::move(d));
+        }
+        return out;
+    }
+
+    Principal Authenticate(const std::string& token_hash, int64_t now_ms) override {
+        Principal p;
+        Lease l(pool_);
+        if (!l) return p;
+        Res d = Run(l.get(), "SELECT id, CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END FROM devices WHERE token_hash = $1",
+                    {token_hash});
+        if (d.Rows() > 0) {
+            p.kind = Principal::Kind::Device;
+            p.device_id = d.Text(0, 0);
+            p.revoked = d.Int(0, 1) != 0;
+            return p;
+        }
+        Res s = Run(l.get(),
+                    "SELECT u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+                    "WHERE s.token_hash = $1 AND s.expires_ms > $2 AND u.disabled = 0",
+                    {token_hash, now_ms});
+        if (s.Rows() > 0) {
+            p.kind = Principal::Kind::User;
+            p.username = s.Text(0, 0);
+            p.role = s.Text(0, 1);
+        }
+        return p;
+    }
+
+    // [SECTION] push --------------------------------------------------------------------
+    PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
+                          const std::vector<PreparedChange>& changes, const std::string& now,
+                          std::string* answer_json) override {
+        Lease l(pool_);
+        if (!l) return PushOutcome::StorageError;
+        std::mt19937 rng(std::random_device{}());
+        for (int attempt = 0; attempt < kMaxBatchAttempts; ++attempt) {
+            if (attempt > 0) {
+                // Back off a little (random, growing) so the conflicting batch can finish.
+                int max_ms = std::min(200, 5 << std::min(attempt, 5));
+                std::this_thread::sleep_for(std::chrono::milliseconds(1 + int(rng() % unsigned(max_ms))));
+            }
+            bool retry = false;
+            PushOutcome o = TryPush(l.get(), device_id, req, changes, now, answer_json, &retry);
+            if (!retry) return o;
+        }
+        return PushOutcome::StorageError;
+    }
+
+    // One attempt; *retry when it was rolled back because of a conflict with another
+    // transaction (deadlock, serialization failure, a concurrent same batch_id).
+    PushOutcome TryPush(PGconn* c, const std::string& device_id, const PushRequest& req,
+                        const std::vector<PreparedChange>& changes, const std::string& now, std::string* answer_json,
+                        bool* retry) {
+        auto abort = [&](const std::string& state) {
+            RunScript(c, "ROLLBACK");
+            *retry = IsRetryable(state) || IsUniqueViolation(state);
+            return PushOutcome::StorageError;
+        };
+        Res r = RunScript(c, "BEGIN ISOLATION LEVEL READ COMMITTED");
+        if (!r.Ok()) return abort(r.State());
+        Res prior = Run(c, "SELECT device_id, answer FROM batches WHERE batch_id = $1", {req.batch_id});
+        if (!prior.Ok()) return abort(prior.State());
+        if (prior.Rows() > 0) {
+            RunScript(c, "ROLLBACK");
+            if (prior.Text(0, 0) != device_id) return PushOutcome::BatchConflict;
+            *answer_json = prior.Text(0, 1);
+            return PushOutcome::Replayed;
+        }
+
+        PushResponse answer;
+        answer.batch_id = req.batch_id;
+        answer.server_time = now;
+        PushTx tx{c};
+        for (const PreparedChange& pc : changes) {
+            ChangeOutcome o;
+            if (pc.rejected) {
+                o = Rejected(pc.code, pc.field, pc.message);
+            } else {
+                if (!(r = RunScript(c, "SAVEPOINT change")).Ok()) return abort(r.State());
+                for (int t = 0; t < kMaxChangeAttempts; ++t) {
+                    tx.Clear();
+                    o = ApplyChange(tx, device_id, pc, now);
+                    if (!tx.Failed()) break;
+                    // A statement failed: the transaction is unusable until this rollback.
+                    if (!(r = RunScript(c, "ROLLBACK TO SAVEPOINT change")).Ok()) return abort(r.State());
+                    if (IsRetryable(tx.failed_state)) return abort(tx.failed_state);
+                    if (!IsUniqueViolation(tx.failed_state)) break;
+                    // Another transaction committed the same key meanwhile (a creator
+                    // with this email, a record with this id): run the change again, it
+                    // now sees that row (READ COMMITTED: each statement a new snapshot).
+                    if (t + 1 == kMaxChangeAttempts) return abort(tx.failed_state);
+                }
+                if (tx.Failed() && o.status != ChangeStatus::Rejected) o = StorageFailure(tx);  // rolled back
+                if (o.status == ChangeStatus::Rejected) {
+                    if (!tx.Failed() && !(r = RunScript(c, "ROLLBACK TO SAVEPOINT change")).Ok())
+                        return abort(r.State());
+                }
+                if (!(r = RunScript(c, "RELEASE SAVEPOINT change")).Ok()) return abort(r.State());
+            }
+            ChangeResult cr;
+            cr.id = pc.change.id;
+            cr.status = ChangeStatusId(o.status);
+            if (o.status == ChangeStatus::Rejected) {
+                cr.error_code = o.code;
+                cr.error_field = o.field;
+                cr.error_message = o.message;
+            }
+            answer.results.push_back(std::move(cr));
+        }
+        std::string body = EncodePushResponse(answer).dump();
+        // batch_id is the primary key: a concurrent same batch makes this fail with 23505,
+        // the retry then finds the stored answer.
+        Res b = Run(c, "INSERT INTO batches(batch_id, device_id, received_at, answer) VALUES ($1,$2,$3,$4)",
+                    {req.batch_id, device_id, now, body});
+        if (!b.Ok()) return abort(b.State());
+        Res d = Run(c,
+                    "UPDATE devices SET last_sync_at = $1, last_app_version = COALESCE($2, last_app_version), "
+                    "last_pending = COALESCE($3::bigint, last_pending) WHERE id = $4",
+                    {now, req.app_version.empty() ? Param(std::nullopt) : Param(req.app_version),
+                     req.pending ? Param(int64_t(*req.pending)) : Param(std::nullopt), device_id});
+        if (!d.Ok()) return abort(d.State());
+        if (!(r = RunScript(c, "COMMIT")).Ok()) return abort(r.State());
+        *answer_json = std::move(body);
+        return PushOutcome::Applied;
+    }
+
+    ChangeOutcome StorageFailure(const PushTx& tx) {
+        return Rejected(reject::kStorage, "", "could not be stored: " + tx.failed_error);
+    }
+
+    // Invariant 2: claims (entity, id) at `version` if it is newer than what is stored,
+    // locking that row until commit. nullopt: claimed, go on.
+    std::optional<ChangeOutcome> ClaimVersion(PushTx& tx, const std::string& entity, const std::string& id,
+                                              int64_t version) {
+        Res r = tx.Q(
+            "INSERT INTO record_versions(entity, id, version) VALUES ($1,$2,$3) "
+            "ON CONFLICT (entity, id) DO UPDATE SET version = excluded.version "
+            "WHERE record_versions.version < excluded.version RETURNING version",
+            {entity, id, version});
+        if (!r.Ok()) return StorageFailure(tx);
+        if (r.Rows() == 1) return std::nullopt;
+        Res s = tx.Q("SELECT version FROM record_versions WHERE entity = $1 AND id = $2", {entity, id});
+        if (!s.Ok() || s.Rows() == 0) return StorageFailure(tx);
+        return ChangeOutcome{s.Int(0, 0) == version ? ChangeStatus::Duplicate : ChangeStatus::Stale, "", "", ""};
+    }
+
+    std::string Canonical(PushTx& tx, const std::string& id) {
+        Res r = tx.Q("SELECT creator_id FROM creator_aliases WHERE alias_id = $1", {id});
+        return r.Rows() > 0 ? r.Text(0, 0) : id;
+    }
+
+    bool CreatorExists(PushTx& tx, const std::string& id) {
+        return tx.Q("SELECT 1 FROM creators WHERE id = $1", {id}).Rows() > 0;
+    }
+
+    bool CatalogueHas(PushTx& tx, const std::string& kind, const std::string& id) {
+        return tx.Q("SELECT 1 FROM catalogue WHERE id = $1 AND kind = $2", {id, kind}).Rows() > 0;
+    }
+
+    ChangeOutcome ApplyChange(PushTx& tx, const std::string& device_id, const PreparedChange& pc,
+                              const std::string& now) {
+        const Change& c = pc.change;
+        if (auto o = ClaimVersion(tx, c.entity, c.id, c.version)) return *o;
+        if (c.op == "delete") return ApplyDelete(tx, c);
+        if (c.entity == "creator") return UpsertCreator(tx, device_id, pc, now);
+        return UpsertChild(tx, pc);
+    }
+
+    ChangeOutcome ApplyDelete(PushTx& tx, const Change& c) {
+        std::string id = c.entity == "creator" ? Canonical(tx, c.id) : c.id;
+        if (tx.Failed() || !tx.Q("DELETE FROM " + TableOf(c.entity) + " WHERE id = $1", {id}).Ok())
+            return StorageFailure(tx);
+        return {};
+    }
+
+    bool WriteCreatorRow(PushTx& tx, const std::string& id, const Creator& cr, const std::string& key,
+                         const json& data, const std::string& device_id, const std::string& now, bool insert) {
+        std::vector<Param> p = {cr.first_name, cr.last_name, cr.email, cr.postcode, cr.preferred_lang, cr.updated_at,
+                                data.dump(), int64_t(cr.version), key, device_id, now};
+        Res r;
+        if (insert) {
+            p.push_back(cr.created_at.empty() ? now : cr.created_at);
+            p.push_back(id);
+            r = tx.Q("INSERT INTO creators(first_name, last_name, email, postcode, preferred_lang, updated_at, "
+                     "data, version, email_key, device_id, received_at, created_at, id) "
+                     "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+                     p);
+        } else {
+            p.push_back(id);
+            r = tx.Q("UPDATE creators SET first_name = $1, last_name = $2, email = $3, postcode = $4, "
+                     "preferred_lang = $5, updated_at = $6, data = $7, version = $8, email_key = $9, "
+                     "device_id = $10, received_at = $11 WHERE id = $12",
+                     p);
+        }
+        if (!r.Ok()) return false;
+        if (!tx.Q("DELETE FROM creator_sectors WHERE creator_id = $1", {id}).Ok() ||
+            !tx.Q("DELETE FROM creator_professions WHERE creator_id = $1", {id}).Ok())
+            return false;
+        for (const std::string& sec : std::set<std::string>(cr.sectors.begin(), cr.sectors.end()))
+            if (!tx.Q("INSERT INTO creator_sectors(creator_id, sector_id) VALUES ($1,$2)", {id, sec}).Ok())
+                return false;
+        for (const std::string& pr : std::set<std::string>(cr.professions.begin(), cr.professions.end()))
+            if (!tx.Q("INSERT INTO creator_professions(creator_id, profession_id) VALUES ($1,$2)", {id, pr}).Ok())
+                return false;
+        return true;
+    }
+
+    bool AddAlias(PushTx& tx, const std::string& alias, const std::string& canonical, const std::string& now) {
+        return LockReferenceLog(tx) &&
+               tx.Q("INSERT INTO creator_aliases(alias_id, creator_id, created_at) VALUES ($1,$2,$3) "
+                    "ON CONFLICT (alias_id) DO NOTHING",
+                    {alias, canonical, now})
+                   .Ok() &&
+               LogReference(tx, "creator_alias", alias, "upsert", json{{"creator_id", canonical}});
+    }
+
+    ChangeOutcome UpsertCreator(PushTx& tx, const std::string& device_id, const PreparedChange& pc,
+                                const std::string& now) {
+        const Creator& cr = pc.entity.creator;
+        for (size_t i = 0; i < cr.sectors.size(); ++i)
+            if (!CatalogueHas(tx, "sector", cr.sectors[i]))
+                return tx.Failed() ? StorageFailure(tx)
+                                   : Rejected(ErrorWireId(ErrorCode::UnknownItem), "sectors[" + std::to_string(i) + "]",
+                                              Message(ErrorCode::UnknownItem));
+        for (size_t i = 0; i < cr.professions.size(); ++i)
+            if (!CatalogueHas(tx, "profession", cr.professions[i]))
+                return tx.Failed() ? StorageFailure(tx)
+                                   : Rejected(ErrorWireId(ErrorCode::UnknownItem),
+                                              "professions[" + std::to_string(i) + "]", Message(ErrorCode::UnknownItem));
+        json data = EncodeEntityData(pc.entity);
+        std::string key = EmailIdentityKey(cr.email);
+        std::string canonical = Canonical(tx, pc.change.id);
+        Res q = tx.Q("SELECT id FROM creators WHERE email_key = $1", {key});
+        std::string holder = q.Rows() > 0 ? q.Text(0, 0) : "";
+        bool exists = CreatorExists(tx, canonical);
+        if (tx.Failed()) return StorageFailure(tx);
+        if (exists) {
+            if (!holder.empty() && holder != canonical)
+                return Rejected(reject::kIdentityConflict, "email",
+                                "this email already belongs to another creator on the server");
+            if (!WriteCreatorRow(tx, canonical, cr, key, data, device_id, now, false)) return StorageFailure(tx);
+            return {};
+        }
+        if (!holder.empty()) {
+            // Same person registered on another device: one creator, this id an alias.
+            if (!AddAlias(tx, pc.change.id, holder, now) ||
+                !WriteCreatorRow(tx, holder, cr, key, data, device_id, now, false))
+                return StorageFailure(tx);
+            return {};
+        }
+        // A concurrent transaction inserting the same email makes this fail with 23505:
+        // ApplyPush then runs this change again (it will find the holder).
+        if (!WriteCreatorRow(tx, canonical, cr, key, data, device_id, now, true)) return StorageFailure(tx);
+        return {};
+    }
+
+    ChangeOutcome UpsertChild(PushTx& tx, const PreparedChange& pc) {
+        const DecodedEntity& e = pc.entity;
+        const std::string& raw_creator =
+            e.entity == "need" ? e.need.creator_id : e.entity == "offer" ? e.offer.creator_id : e.attendance.creator_id;
+        std::string creator = Canonical(tx, raw_creator);
+        bool exists = CreatorExists(tx, creator);
+        if (tx.Failed()) return StorageFailure(tx);
+        if (!exists) return Rejected(reject::kUnknownReference, "creator_id", "no creator with this id on the server");
+        json data = EncodeEntityData(e);
+        data["creator_id"] = creator;  // stored under the canonical creator (invariant 3)
+        const Change& c = pc.change;
+        if (e.entity == "need") {
+            const Need& n = e.need;
+            if (!CatalogueHas(tx, "need_item", n.item))
+                return tx.Failed() ? StorageFailure(tx)
+                                   : Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
+            Res r = tx.Q(
+                "INSERT INTO needs(id, version, creator_id, item, frequency, urgency, budget, comment, updated_at, "
+                "data) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+                "creator_id = excluded.creator_id, item = excluded.item, frequency = excluded.frequency, "
+                "urgency = excluded.urgency, budget = excluded.budget, comment = excluded.comment, "
+                "updated_at = excluded.updated_at, data = excluded.data",
+                {c.id, int64_t(c.version), creator, n.item, n.frequency, n.urgency, n.budget, n.comment, n.updated_at,
+                 data.dump()});
+            if (!r.Ok()) return StorageFailure(tx);
+            return {};
+        }
+        if (e.entity == "offer") {
+            const Offer& o = e.offer;
+            if (!o.item.empty() && !CatalogueHas(tx, "need_item", o.item))
+                return tx.Failed() ? StorageFailure(tx)
+                                   : Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
+            Res r = tx.Q(
+                "INSERT INTO offers(id, version, creator_id, kind, item, description, updated_at, data) "
+                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+                "creator_id = excluded.creator_id, kind = excluded.kind, item = excluded.item, "
+                "description = excluded.description, updated_at = excluded.updated_at, data = excluded.data",
+                {c.id, int64_t(c.version), creator, o.kind, o.item, o.description, o.updated_at, data.dump()});
+            if (!r.Ok()) return StorageFailure(tx);
+            return {};
+        }
+        const Attendance& a = e.attendance;
+        Res r = tx.Q(
+            "INSERT INTO attendances(id, version, creator_id, event_id, at, updated_at, data) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+            "creator_id = excluded.creator_id, event_id = excluded.event_id, at = excluded.at, "
+            "updated_at = excluded.updated_at, data = excluded.data",
+            {c.id, int64_t(c.version), creator, a.event_id, a.at, a.updated_at, data.dump()});
+        if (!r.Ok()) return StorageFailure(tx);
+        return {};
+    }
+
+    // [SECTION] pull, reference data ---------------------------------------------------
+    // See the file top: log rows must commit in sequence order.
+    bool LockReferenceLog(PushTx& tx) { return tx.Q("SELECT pg_advisory_xact_lock($1)", {kReferenceLogLock}).Ok(); }
+
+    bool LogReference(PushTx& tx, const std::string& entity, const std::string& id, const std::string& op,
+                      const json& data) {
+        return tx.Q("INSERT INTO reference_log(entity, id, op, data) VALUES ($1,$2,$3,$4)", {entity, id, op, data.dump()})
+            .Ok();
+    }
+
+    bool UpsertCatalogue(PushTx& tx, const CatalogueEntry& e) {
+        return LockReferenceLog(tx) &&
+               tx.Q("INSERT INTO catalogue(id, kind, parent, label_fr, label_nl, label_en, sort, retired) "
+                    "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, "
+                    "parent = excluded.parent, label_fr = excluded.label_fr, label_nl = excluded.label_nl, "
+                    "label_en = excluded.label_en, sort = excluded.sort, retired = excluded.retired",
+                    {e.id, e.kind, e.parent, e.label_fr, e.label_nl, e.label_en, int64_t(e.sort), bool(e.retired)})
+                   .Ok() &&
+               LogReference(tx, PullEntityOf(e.kind), e.id, "upsert", ToJson(e));
+    }
+
+    bool Pull(int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) override {
+        *last_seq = since;
+        out->changes.clear();
+        out->has_more = false;
+        Lease l(pool_);
+        if (!l) return false;
+        Res r = Run(l.get(), "SELECT seq, entity, id, op, data FROM reference_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    {since, int64_t(limit + 1)});
+        if (!r.Ok()) return false;
+        for (int i = 0; i < r.Rows(); ++i) {
+            if (out->changes.size() == limit) {
+                out->has_more = true;
+                break;
+            }
+            PullChange c;
+            *last_seq = r.Int(i, 0);
+            c.entity = r.Text(i, 1);
+            c.id = r.Text(i, 2);
+            c.op = r.Text(i, 3);
+            c.data = json::parse(r.Text(i, 4), nullptr, false);
+            if (!c.data.is_object()) c.data = json::object();
+            out->changes.push_back(std::move(c));
+        }
+        return true;
+    }
+
+    bool IsCatalogueId(const std::string& kind, const std::string& id) override {
+        Lease l(pool_);
+        if (!l) return false;
+        return Run(l.get(), "SELECT 1 FROM catalogue WHERE id = $1 AND kind = $2", {id, kind}).Rows() > 0;
+    }
+
+    // Runs `body` in a transaction; false (rolled back) if any statement failed.
+    template <typename F>
+    bool InTransaction(F body) {
+        Lease l(pool_);
+        if (!l) return false;
+        PGconn* c = l.get();
+        if (!RunScript(c, "BEGIN").Ok()) return false;
+        PushTx tx{c};
+        if (!body(tx) || tx.Failed() || !RunScript(c, "COMMIT").Ok()) {
+            RunScript(c, "ROLLBACK");
+            return false;
+        }
+        return true;
+    }
+
+    bool UpsertEvent(const Event& e) override {
+        return InTransaction([&](PushTx& tx) {
+            return LockReferenceLog(tx) &&
+                   tx.Q("INSERT INTO events(id, title, sector, date, place, retired) VALUES ($1,$2,$3,$4,$5,$6) "
+                        "ON CONFLICT (id) DO UPDATE SET title = excluded.title, sector = excluded.sector, "
+                        "date = excluded.date, place = excluded.place, retired = excluded.retired",
+                        {e.id, e.title, e.sector, e.date, e.place, bool(e.retired)})
+                       .Ok() &&
+                   LogReference(tx, "event", e.id, "upsert", ToJson(e));
+        });
+    }
+
+    bool SetSetting(const std::string& key, const std::string& value) override {
+        return InTransaction([&](PushTx& tx) {
+            return LockReferenceLog(tx) &&
+                   tx.Q("INSERT INTO settings(key, value) VALUES ($1,$2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        {key, value})
+                       .Ok() &&
+                   LogReference(tx, "setting", key, "upsert", json{{"value", value}});
+        });
+    }
+
+    // [SECTION] staff reads, needs report ----------------------------------------------
+    json Rows(PGconn* c, const std::string& table, const std::string& creator_id) {
+        json arr = json::array();
+        Res r = Run(c, "SELECT id, version, data FROM " + table + " WHERE creator_id = $1 ORDER BY id COLLATE \"C\"",
+                    {creator_id});
+        for (int i = 0; i < r.Rows(); ++i) {
+            json d = json::parse(r.Text(i, 2), nullptr, false);
+            arr.push_back({{"id", r.Text(i, 0)}, {"version", r.Int(i, 1)}, {"data", d.is_object() ? d : json::object()}});
+        }
+        return arr;
+    }
+
+    std::optional<json> CreatorBundle(const std::string& id_or_alias) override {
+        Lease l(pool_);
+        if (!l) return std::nullopt;
+        PGconn* c = l.get();
+        // One snapshot for the creator and its children.
+        if (!RunScript(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").Ok()) return std::nullopt;
+        struct Rollback {
+            PGconn* c;
+            ~Rollback() { RunScript(c, "ROLLBACK"); }
+        } rollback{c};
+        Res a0 = Run(c, "SELECT creator_id FROM creator_aliases WHERE alias_id = $1", {id_or_alias});
+        std::string id = a0.Rows() > 0 ? a0.Text(0, 0) : id_or_alias;
+        Res s = Run(c, "SELECT version, data, created_at, received_at FROM creators WHERE id = $1", {id});
+        if (s.Rows() == 0) return std::nullopt;
+        json data = json::parse(s.Text(0, 1), nullptr, false);
+        json aliases = json::array();
+        Res a = Run(c, "SELECT alias_id FROM creator_aliases WHERE creator_id = $1 ORDER BY alias_id COLLATE \"C\"",
+                    {id});
+        for (int i = 0; i < a.Rows(); ++i) aliases.push_back(a.Text(i, 0));
+        return json{{"creator",
+                     {{"id", id}, {"version", s.Int(0, 0)}, {"data", data.is_object() ? data : json::object()},
+                      {"received_at", s.Text(0, 3)}}},
+                    {"aliases", std::move(aliases)},
+                    {"needs", Rows(c, "needs", id)},
+                    {"offers", Rows(c, "offers", id)},
+                    {"attendances", Rows(c, "attendances", id)}};
+    }
+
+    std::vector<std::string> FindCreatorIdsByEmail(const std::string& email) override {
+        std::vector<std::string> out;
+        std::string normalized;
+        if (NormalizeEmail(email, &normalized) != ErrorCode::None) return out;
+        Lease l(pool_);
+        if (!l) return out;
+        Res r = Run(l.get(), "SELECT id FROM creators WHERE email_key = $1", {EmailIdentityKey(normalized)});
+        for (int i = 0; i < r.Rows(); ++i) out.push_back(r.Text(i, 0));
+        return out;
+    }
+
+    std::optional<json> NeedsReport(const NeedsReportQuery& q, std::string* error) override;
+
+    int64_t CountCreators() override {
+        Lease l(pool_);
+        if (!l) return 0;
+        Res r = Run(l.get(), "SELECT count(*) FROM creators");
+        return r.Rows() > 0 ? r.Int(0, 0) : 0;
+    }
+
+private:
+    Pool pool_;
+};
+
+// "YYYY-MM-DD" valid (calendar-checked), as core's report accepts.
+bool ValidFilterDate(const std::string& s) { return s.empty() || (s.size() == 10 && IsIsoDate(s)); }
+
+}  // namespace
+
+// The same report as core's ComputeNeedsReport (core/needs_report.h), computed by
+// PostgreSQL: the creators passing the filter (fc), their distinct (creator, item) needs
+// in the date range (ci), then counts per item, per (item, sector), per (item,
+// profession). A need's day is the first 10 characters of updated_at when they form a
+// date, else "0000-00-00" (core counts such a need only when no from_date is set).
+// Rows: live catalogue need items in catalogue order (sort, id), then other items that
+// have needs (retired or unknown; category = the id's prefix) in id order; then stably
+// sorted by creators, most first.
+std::optional<json> PgServerStore::NeedsReport(const NeedsReportQuery& q, std::string* error) {
+    if (!ValidFilterDate(q.from_date) || !ValidFilterDate(q.to_date)) {
+        *error = "invalid date filter (expected YYYY-MM-DD)";
+        return std::nullopt;
+    }
+    Lease l(pool_, error);
+    if (!l) return std::nullopt;
+    PGconn* c = l.get();
+    if (!RunScript(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").Ok()) {
+        *error = ConnError(c);
+        return std::nullopt;
+    }
+    struct Rollback {
+        PGconn* c;
+        ~Rollback() { RunScript(c, "ROLLBACK"); }
+    } rollback{c};
+    const std::string ctes =
+        "WITH fc AS (SELECT c.id FROM creators c WHERE c.deleted = 0"
+        " AND ($1 = '' OR EXISTS (SELECT 1 FROM creator_sectors s WHERE s.creator_id = c.id AND s.sector_id = $1))"
+        " AND ($2 = '' OR EXISTS (SELECT 1 FROM creator_professions p WHERE p.creator_id = c.id"
+        "                         AND p.profession_id = $2))"
+        " AND ($3 = '' OR EXISTS (SELECT 1 FROM attendances a WHERE a.creator_id = c.id AND a.event_id = $3"
+        "                         AND a.deleted = 0))),"
+        " nd AS (SELECT n.creator_id, n.item, CASE WHEN n.updated_at ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'"
+        "        THEN substr(n.updated_at, 1, 10) ELSE '0000-00-00' END AS day"
+        "        FROM needs n JOIN fc ON fc.id = n.creator_id WHERE n.deleted = 0),"
+        " ci AS (SELECT DISTINCT creator_id, item FROM nd"
+        "        WHERE ($4 = '' OR day >= $4) AND ($5 = '' OR day <= $5)) ";
+    const std::vector<Param> params = {q.sector, q.profession, q.event, q.from_date, q.to_date};
+    Res considered = Run(c, ctes + "SELECT (SELECT count(*) FROM fc), (SELECT count(DISTINCT creator_id) FROM ci)",
+                         params);
+    Res per_item = Run(c, ctes + "SELECT item, count(*) FROM ci GROUP BY item", params);
+    Res per_sector = Run(c,
+                         ctes + "SELECT ci.item, s.sector_id, count(*) FROM ci JOIN creator_sectors s"
+                                " ON s.creator_id = ci.creator_id GROUP BY ci.item, s.sector_id",
+                         params);
+    Res per_profession = Run(c,
+                             ctes + "SELECT ci.item, p.profession_id, count(*) FROM ci JOIN creator_professions p"
+                                    " ON p.creator_id = ci.creator_id GROUP BY ci.item, p.profession_id",
+                             params);
+    Res offers = Run(c, "SELECT item, count(*) FROM offers WHERE deleted = 0 AND item <> '' GROUP BY item");
+    Res catalogue = Run(c,
+                        "SELECT id, parent FROM catalogue WHERE kind = 'need_item' AND retired = 0 "
+                        "ORDER BY sort, id COLLATE \"C\"");
+    for (const Res* r : {&considered, &per_item, &per_sector, &per_profession, &offers, &catalogue}) {
+        if (!r->Ok()) {
+            *error = r->Error();
+            return std::nullopt;
+        }
+    }
+
+    comptoir::NeedsReport report;
+    report.filter.sector = q.sector;
+    report.filter.profession = q.profession;
+    report.filter.event_id = q.event;
+    report.filter.from_date = q.from_date;
+    report.filter.to_date = q.to_date;
+    report.filter.threshold = std::max(1, q.threshold);
+    report.creators_considered = considered.Int(0, 0);
+    report.creators_with_needs = considered.Int(0, 1);
+
+    std::map<std::string, size_t> row_of;
+    for (int i = 0; i < catalogue.Rows(); ++i) {
+        NeedsReportRow row;
+        row.item = catalogue.Text(i, 0);
+        row.category = catalogue.Text(i, 1);
+        row_of.emplace(row.item, report.rows.size());
+        report.rows.push_back(std::move(row));
+    }
+    std::map<std::string, int64_t> others;  // items with needs outside the live catalogue, id order
+    for (int i = 0; i < per_item.Rows(); ++i)
+        if (!row_of.count(per_item.Text(i, 0))) others.emplace(per_item.Text(i, 0), 0);
+    for (const auto& [item, unused] : others) {
+        (void)unused;
+        NeedsReportRow row;
+        row.item = item;
+        row.category = item.substr(0, item.find('.'));
+        row_of.emplace(item, report.rows.size());
+        report.rows.push_back(std::move(row));
+    }
+    for (NeedsReportRow& row : report.rows)
+        if (row.category.empty()) row.category = row.item.substr(0, row.item.find('.'));
+    for (int i = 0; i < per_item.Rows(); ++i) report.rows[row_of[per_item.Text(i, 0)]].creators = per_item.Int(i, 1);
+    for (int i = 0; i < per_sector.Rows(); ++i)
+        report.rows[row_of[per_sector.Text(i, 0)]].by_sector.push_back({per_sector.Text(i, 1), per_sector.Int(i, 2)});
+    for (int i = 0; i < per_profession.Rows(); ++i)
+        report.rows[row_of[per_profession.Text(i, 0)]].by_profession.push_back(
+            {per_profession.Text(i, 1), per_profession.Int(i, 2)});
+    for (int i = 0; i < offers.Rows(); ++i) {
+        auto it = row_of.find(offers.Text(i, 0));
+        if (it != row_of.end()) report.rows[it->second].matching_offers = offers.Int(i, 1);
+    }
+    auto by_count = [](const CountById& a, const CountById& b) {
+        return a.creators != b.creators ? a.creators > b.creators : a.id < b.id;
+    };
+    for (NeedsReportRow& row : report.rows) {
+        std::sort(row.by_sector.begin(), row.by_sector.end(), by_count);
+        std::sort(row.by_profession.begin(), row.by_profession.end(), by_count);
+        row.critical_mass = row.creators >= report.filter.threshold;
+    }
+    std::stable_sort(report.rows.begin(), report.rows.end(),
+                     [](const NeedsReportRow& a, const NeedsReportRow& b) { return a.creators > b.creators; });
+    return ToJson(report);
+}
+
+std::unique_ptr<ServerStore> OpenPgServerStore(const std::string& url, std::string* error) {
+    size_t pool = 8;
+    if (const char* e = std::getenv("COMPTOIR_DB_POOL")) {
+        long v = std::strtol(e, nullptr, 10);
+        if (v >= 1 && v <= 256) pool = size_t(v);
+    }
+    auto store = std::make_unique<PgServerStore>(url, pool);
+    if (!store->Init(error)) return nullptr;
+    return store;
+}
+
+}  // namespace comptoir
