@@ -144,6 +144,7 @@ bool NormalizeHost(std::string_view host, std::string* out) {
     if (host.empty() || host.size() > 253 || !Decode(host, &cps)) return false;
     for (auto& c : cps) c = utf8proc_tolower(c);
     std::string lowered = Nfc(Encode(cps, 0, cps.size()));
+    if (lowered.size() > 253) return false;  // lowercasing can lengthen UTF-8 (Ⱥ -> ⱥ)
     if (!Decode(lowered, &cps)) return false;
     int labels = 0;
     size_t start = 0;

@@ -127,6 +127,9 @@ bool IsKnownPushEntity(std::string_view entity) {
 }
 
 bool ParseJson(std::string_view text, json* out, WireError* err) {
+    // nlohmann/json stops at a NUL byte and ignores what follows: refuse such bodies.
+    if (text.find('\0') != std::string_view::npos)
+        return Fail(err, WireErrorCode::MalformedJson, "body is not valid JSON");
     if (!DepthWithin(text, kMaxJsonDepth))
         return Fail(err, WireErrorCode::MalformedJson, "JSON nested too deeply");
     json j = json::parse(text.begin(), text.end(), nullptr, false);

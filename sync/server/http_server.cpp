@@ -153,7 +153,9 @@ bool ParseCursor(const std::string& s, int64_t* seq) {
     int64_t v = 0;
     for (size_t i = 3; i < s.size(); ++i) {
         if (s[i] < '0' || s[i] > '9') return false;
-        v = v * 10 + (s[i] - '0');
+        int d = s[i] - '0';
+        if (v > (INT64_MAX - d) / 10) return false;  // regression: fuzz_pull_cursor overflow
+        v = v * 10 + d;
     }
     *seq = v;
     return true;
