@@ -10,32 +10,58 @@
 
 #include "app/app_text.h"
 #include "imgui.h"
+#include "imgui_internal.h"   // ClearActiveID (long press)
 
 namespace comptoir::app {
 
 // [SECTION] Navigation and state
-const char* ScreenName(Screen s) {
-    switch (s) {
-        case Screen::StorageError: return "storage-error";
-        case Screen::Setup: return "setup";
-        case Screen::Start: return "start";
-        case Screen::Register: return "register";
-        case Screen::Done: return "done";
-        case Screen::Returning: return "returning";
-    }
-    return "?";
+namespace {
+struct ScreenInfo {
+    Screen screen;
+    const char* name;                        // test hook / state()
+    void (*draw)(AppState&, AppServices&);
+    bool session;                            // holds personal data or staff access: idle reset
+};
+// One row per screen; new screens (app/screen_admin_*.cpp) add a row here.
+const ScreenInfo kScreens[] = {
+    {Screen::StorageError, "storage-error", DrawStorageErrorScreen, false},
+    {Screen::Setup, "setup", DrawSetupScreen, false},
+    {Screen::Start, "start", DrawStartScreen, false},
+    {Screen::Register, "register", DrawRegisterScreen, true},
+    {Screen::Done, "done", DrawDoneScreen, false},
+    {Screen::Returning, "returning", DrawReturningScreen, true},
+    {Screen::StaffPin, "staff-pin", DrawStaffPinScreen, true},
+    {Screen::Staff, "staff", DrawStaffScreen, true},
+};
+const ScreenInfo& Info(Screen s) {
+    for (const ScreenInfo& i : kScreens)
+        if (i.screen == s) return i;
+    return kScreens[0];
 }
+}  // namespace
 
-void ResetPersonState(AppState& st) {
+const char* ScreenName(Screen s) { return Info(s).name; }
+bool IsSessionScreen(Screen s) { return Info(s).session; }
+
+void EndSession(AppState& st) {
     st.reg = RegistrationForm{};
     st.ret = ReturningForm{};
-    ui::ClearTextFocus();
+    st.pin = StaffPinForm{};
+    st.staff = StaffForm{};
+    st.idle_warning_at = 0;
+    st.logo_press_at = 0;
+    st.last_input_ms = 0;
+    ++st.session;                 // new ImGui ID scope: no widget state carries over
+    ui::WipeEditingState();
 }
 
+void ResetPersonState(AppState& st) { EndSession(st); }
+
 void GoTo(AppState& st, Screen screen) {
-    if (screen == Screen::Start) ResetPersonState(st);
+    if (screen == Screen::Start) EndSession(st);
     ui::ClearTextFocus();
     st.screen = screen;
+    st.idle_warning_at = 0;
 }
 
 void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
@@ -43,6 +69,7 @@ void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
         st.screen = Screen::StorageError;
         return;
     }
+    st.kiosk = LoadKioskSettings(s);
     if (!IsEnrolled(s)) {
         st.screen = Screen::Setup;
         st.setup.code = enroll_code;
@@ -51,31 +78,65 @@ void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
     }
 }
 
+void OverrideIdleTimes(AppState& st, int warn_s, int countdown_s) {
+    if (warn_s > 0) st.kiosk.idle_warn_s = warn_s;
+    if (countdown_s > 0) st.kiosk.idle_countdown_s = countdown_s;
+}
+
 namespace {
-bool HoldsPersonalData(Screen s) { return s == Screen::Register || s == Screen::Returning; }
+bool IdleWatched(const AppState& st) {
+    return st.kiosk_mode && IsSessionScreen(st.screen) && !st.reg.saving && st.last_input_ms > 0;
+}
+int64_t WarnMs(const AppState& st) { return int64_t(st.kiosk.idle_warn_s) * 1000; }
+int64_t CountdownMs(const AppState& st) { return int64_t(st.kiosk.idle_countdown_s) * 1000; }
+int64_t NextSecond(int64_t now) { return now + 1000 - (now % 1000); }
 }  // namespace
 
 void NoteUserInput(AppState& st, int64_t now_ms) { st.last_input_ms = now_ms; }
 
 int64_t NextTimerMs(const AppState& st) {
-    if (st.screen == Screen::Done) return st.now_ms + 1000 - (st.now_ms % 1000);  // countdown redraw
-    if (HoldsPersonalData(st.screen) && st.last_input_ms > 0) return st.last_input_ms + kInactivityResetMs;
-    return 0;
+    int64_t t = 0;
+    auto at = [&t](int64_t v) { if (v > 0 && (t == 0 || v < t)) t = v; };
+    if (st.screen == Screen::Done) at(NextSecond(st.now_ms));   // countdown redraw
+    if (st.idle_warning_at > 0) {
+        at(std::min(NextSecond(st.now_ms), st.idle_warning_at + CountdownMs(st)));
+    } else if (IdleWatched(st)) {
+        at(st.last_input_ms + WarnMs(st));
+    }
+    if (st.logo_press_at > 0) at(st.logo_press_at + kLogoLongPressMs);
+    if (st.screen == Screen::StaffPin && st.pin.locked_until_ms > 0) at(NextSecond(st.now_ms));
+    if (st.screen == Screen::Staff && st.staff.sync_requested) at(st.now_ms + 250);
+    return t;
 }
 
 std::string StateJson(const AppState& st) {
-    nlohmann::json j = {{"screen", ScreenName(st.screen)}, {"lang", LangCode(st.lang)}};
+    nlohmann::json j = {{"screen", ScreenName(st.screen)}, {"lang", LangCode(st.lang)}, {"session", st.session},
+                        {"kiosk_mode", st.kiosk_mode}, {"idle_warn_s", st.kiosk.idle_warn_s},
+                        {"idle_countdown_s", st.kiosk.idle_countdown_s}};
+    if (st.idle_warning_at > 0) {
+        int64_t left = (st.idle_warning_at + CountdownMs(st) - st.now_ms + 999) / 1000;
+        j["idle_warning"] = std::max<int64_t>(left, 0);
+    }
+    // The app can take a new version now (web/sw.js waits for this): nobody is mid-way.
+    j["idle"] = !IsSessionScreen(st.screen) && st.screen != Screen::Done && !st.reg.saving;
     if (st.screen == Screen::Register) {
         nlohmann::json errs = nlohmann::json::array();
         for (const FieldError& e : st.reg.errors) errs.push_back({{"field", e.field}, {"code", ErrorWireId(e.code)}});
         j["errors"] = errs;
         j["saving"] = st.reg.saving;
+        j["step"] = WizardStepName(st.reg.step);
     }
     if (st.screen == Screen::Setup) j["working"] = st.setup.working;
     if (st.screen == Screen::Start) j["creators_on_device"] = st.creators_on_device;
     if (st.screen == Screen::Returning) {
         const char* r[] = {"none", "not_found", "found", "checked_in"};
         j["result"] = r[static_cast<int>(st.ret.result)];
+    }
+    if (st.screen == Screen::StaffPin) {
+        j["pin_length"] = st.pin.pin.size();
+        j["pin_wrong"] = st.pin.wrong;
+        j["pin_failures"] = st.pin.failures;
+        j["pin_locked_s"] = st.pin.locked_until_ms > st.now_ms ? (st.pin.locked_until_ms - st.now_ms + 999) / 1000 : 0;
     }
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -106,6 +167,23 @@ void DrawHeader(AppState& st, AppServices& s) {
     ImGui::SetCursorPosY(y0 + ui::Px(14));
     ImGui::TextUnformatted("CRC Mons");
     ImGui::PopStyleColor();
+    // Discreet staff entry: a long press on the logo (Start screen only).
+    if (st.screen == Screen::Start) {
+        ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        ImGui::SetCursorScreenPos(ImVec2(a.x - ui::Px(8), a.y - ui::Px(12)));
+        ImGui::InvisibleButton("##logo", ImVec2(b.x - a.x + ui::Px(16), b.y - a.y + ui::Px(24)));
+        ui::RecordLastItem("header.logo");
+        if (ImGui::IsItemActive()) {
+            if (st.logo_press_at == 0) st.logo_press_at = st.now_ms;
+            if (st.now_ms - st.logo_press_at >= kLogoLongPressMs) {
+                st.logo_press_at = 0;
+                ImGui::ClearActiveID();
+                GoTo(st, Screen::StaffPin);
+            }
+        } else {
+            st.logo_press_at = 0;
+        }
+    }
     // Language switch, right-aligned: always visible.
     const char* codes[kLangCount] = {"FR", "NL", "EN"};
     const char* keys[kLangCount] = {"lang.fr", "lang.nl", "lang.en"};
@@ -166,6 +244,70 @@ void DrawSyncLine(AppState& st, AppServices& s) {
     else text = T(st.lang, AppText::SyncAllSent);
     ui::MutedText(text.c_str());
     ui::RecordLastItem("sync.status");
+    if (st.screen == Screen::Start) {
+        // The small staff button: right-aligned, quiet, still a real tap target.
+        const char* label = T(st.lang, AppText::StaffOpen);
+        ImGui::PushFont(ui::GetFonts().small);
+        ImVec2 size(ImGui::CalcTextSize(label).x + ui::Px(28), ui::Px(40));
+        ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - size.x);
+        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0, 0, 0, 0.05f));
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0, 0, 0, 0.10f));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.33f, 0.35f, 0.40f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.75f, 0.76f, 0.79f, 1));
+        if (ImGui::Button(label, size)) GoTo(st, Screen::StaffPin);
+        ImGui::PopStyleColor(5);
+        ImGui::PopFont();
+        ui::RecordLastItem("staff.open");
+    }
+}
+
+// "Are you still there?": covers the whole screen (the root window gets no click while
+// it shows); a tap anywhere or a key keeps the session, else the countdown ends it.
+void DrawIdleWarning(AppState& st) {
+    const Lang L = st.lang;
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::SetNextWindowFocus();
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.10f, 0.11f, 0.16f, 0.55f));
+    ImGui::Begin("##idle", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoNav);
+    ImGui::PopStyleColor();
+    const float card_w = std::min(io.DisplaySize.x - ui::Px(32), ui::Px(560));
+    const float pad = ui::Px(28);
+    ImVec2 p((io.DisplaySize.x - card_w) * 0.5f, std::max(ui::Px(16), io.DisplaySize.y * 0.25f));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);   // the card's background is drawn under its content once measured
+    dl->ChannelsSetCurrent(1);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(p.x + card_w - pad);
+    ui::Heading(T(L, AppText::IdleTitle));
+    ui::RecordLastItem("idle.title");
+    int64_t left = std::max<int64_t>(0, (st.idle_warning_at + CountdownMs(st) - st.now_ms + 999) / 1000);
+    std::string body = Tf(L, AppText::IdleBody, static_cast<int>(left));
+    ImGui::TextUnformatted(body.c_str());
+    ui::RecordLastItem("idle.countdown");
+    ImGui::PopTextWrapPos();
+    ImGui::Dummy(ImVec2(0, ui::Px(8)));
+    bool keep = ui::PrimaryButton("idle.continue", T(L, AppText::IdleContinue), card_w - 2 * pad);
+    ImGui::EndGroup();
+    const float bottom = ImGui::GetItemRectMax().y + pad;
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(p, ImVec2(p.x + card_w, bottom), IM_COL32(246, 244, 239, 255), ui::Px(16));
+    dl->AddRectFilled(p, ImVec2(p.x + card_w, p.y + ui::Px(10)), IM_COL32(21, 75, 137, 255), ui::Px(16),
+                      ImDrawFlags_RoundCornersTop);
+    dl->ChannelsMerge();
+    // Any tap on the dimmed screen or any key also means "I'm here".
+    bool key = io.InputQueueCharacters.Size > 0;
+    for (int i = 0; i < IM_ARRAYSIZE(io.KeysDown) && !key; ++i) key = ImGui::IsKeyPressed(i, false);
+    if (keep || ImGui::IsMouseReleased(0) || key) {
+        st.idle_warning_at = 0;
+        st.last_input_ms = st.now_ms;
+    }
+    ImGui::End();
 }
 
 }  // namespace
@@ -173,35 +315,54 @@ void DrawSyncLine(AppState& st, AppServices& s) {
 void DrawApp(AppState& st, AppServices& s, const ui::UiPlatform& platform, int64_t now_ms) {
     st.now_ms = now_ms;
     ui::BeginFrame(platform);
+    // Inactivity: warn, then end the session (before drawing: a reset frame shows Start).
+    if (IdleWatched(st)) {
+        if (st.idle_warning_at == 0 && now_ms - st.last_input_ms >= WarnMs(st)) {
+            st.idle_warning_at = now_ms;
+            ui::ClearTextFocus();   // the DOM input leaves; what was typed stays in the form
+        }
+        if (st.idle_warning_at > 0 && now_ms - st.idle_warning_at >= CountdownMs(st)) GoTo(st, Screen::Start);
+    } else {
+        st.idle_warning_at = 0;
+    }
     ImGuiIO& io = ImGui::GetIO();
     const float column = ui::Px(760);
     const float pad_x = std::max(ui::Px(20), (io.DisplaySize.x - column) * 0.5f);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
+    // A new page starts at the top, in this very frame (SetScrollY would apply next frame).
+    const bool new_page = st.drawn_screen != st.screen || st.scroll_to_top;
+    if (new_page) ImGui::SetNextWindowScroll(ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad_x, ui::Px(12)));
     ImGui::Begin("##root", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav);
     ImGui::PopStyleVar();
-    if (st.drawn_screen != st.screen) ImGui::SetScrollY(0);   // also after async transitions
-    else if (platform.scroll_delta_y != 0) ImGui::SetScrollY(ImGui::GetScrollY() - platform.scroll_delta_y);
+    if (new_page) {
+    } else if (platform.scroll_delta_y != 0 && st.idle_warning_at == 0)
+        ImGui::SetScrollY(ImGui::GetScrollY() - platform.scroll_delta_y);
     st.drawn_screen = st.screen;
+    st.scroll_to_top = false;
 
-    if (HoldsPersonalData(st.screen) && st.last_input_ms > 0 && now_ms - st.last_input_ms >= kInactivityResetMs &&
-        !st.reg.saving)
-        GoTo(st, Screen::Start);   // wipes the form
+    ImGui::PushID(static_cast<int>(st.session));   // every widget id is per session
     DrawHeader(st, s);
-    switch (st.screen) {
-        case Screen::StorageError: DrawStorageErrorScreen(st, s); break;
-        case Screen::Setup: DrawSetupScreen(st, s); break;
-        case Screen::Start: DrawStartScreen(st, s); break;
-        case Screen::Register: DrawRegisterScreen(st, s); break;
-        case Screen::Done: DrawDoneScreen(st, s); break;
-        case Screen::Returning: DrawReturningScreen(st, s); break;
+    if (!st.kiosk_mode) {
+        ui::ErrorText("kiosk.off", T(st.lang, AppText::KioskOff));
+        if (st.screen == Screen::Start &&
+            ui::SecondaryButton("kiosk.resume", T(st.lang, AppText::KioskResume), ImGui::GetContentRegionAvail().x))
+            st.kiosk_mode = true;
     }
+    const Screen drawing = st.screen;
+    Info(drawing).draw(st, s);
     DrawSyncLine(st, s);
     ImGui::Dummy(ImVec2(0, ui::Px(24)));
+    ImGui::PopID();
     ImGui::End();
+    if (st.idle_warning_at > 0 && IsSessionScreen(st.screen)) {
+        ImGui::PushID(static_cast<int>(st.session));
+        DrawIdleWarning(st);
+        ImGui::PopID();
+    }
     ui::EndFrame();
 }
 

@@ -134,8 +134,10 @@ EMSCRIPTEN_KEEPALIVE void comptoir_overlay_activate(const char* key) {
     ui::TextOverlayActivate(key ? key : "");
     Wake();
 }
-EMSCRIPTEN_KEEPALIVE void comptoir_overlay_next(int backwards) {
-    ui::TextOverlayNext(backwards != 0);
+// mode: 0 Tab, 1 Shift+Tab, 2 Enter.
+EMSCRIPTEN_KEEPALIVE void comptoir_overlay_next(int mode) {
+    if (mode == 2) ui::TextOverlayEnter();
+    else ui::TextOverlayNext(mode == 1);
     Wake();
 }
 EMSCRIPTEN_KEEPALIVE void comptoir_overlay_blur() {
@@ -173,6 +175,14 @@ EM_JS(void, js_enroll_code, (char* out, int size), {
     var code = "";
     try { code = m ? decodeURIComponent(m[1]) : ""; } catch (e) {}
     stringToUTF8(code, out, size);
+});
+// Test/demo only: "?idle=WARN,COUNTDOWN" (seconds) shortens the inactivity timeouts.
+EM_JS(int, js_idle_override, (int* out), {
+    var m = /[?&]idle=([0-9]+),([0-9]+)/.exec(window.location.search || "");
+    if (!m) return 0;
+    HEAP32[out >> 2] = parseInt(m[1], 10);
+    HEAP32[(out >> 2) + 1] = parseInt(m[2], 10);
+    return 1;
 });
 EM_JS(void, js_publish, (const char* widgets, const char* state, int overlay_active, const char* key,
                          const char* value, int kind, float x, float y, float w, float h, float font_px,
@@ -270,7 +280,8 @@ void Frame() {
     ImGui::NewFrame();
     const Screen before = w.state.screen;
     DrawApp(w.state, w.services, w.platform, now);
-    if (w.state.screen != before) Wake();   // the new screen settles over a few frames
+    // A new screen or wizard page settles over a few frames (scroll, widget rectangles).
+    if (w.state.screen != before || w.state.scroll_to_top) Wake();
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(w.window, &fw, &fh);
@@ -322,6 +333,8 @@ int main() {
     char code[256] = {};
     js_enroll_code(code, sizeof code);
     InitApp(web.state, web.services, code);
+    int idle[2] = {0, 0};
+    if (js_idle_override(idle)) OverrideIdleTimes(web.state, idle[0], idle[1]);
     EM_ASM({ if (Module['comptoirPlatform']) Module['comptoirPlatform'].started(); });
     emscripten_set_main_loop(Frame, 0, false);
     return 0;

@@ -1,7 +1,9 @@
 // app/services.cpp — see services.h.
 #include "app/services.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/pin.h"
 #include "core/clock.h"
@@ -17,6 +19,19 @@ constexpr const char* kDeviceToken = "local.device_token";
 constexpr const char* kDeviceName = "local.device_name";
 constexpr const char* kStaffPin = "local.staff_pin";
 constexpr const char* kCurrentEvent = "local.current_event";
+constexpr const char* kPinFailures = "local.pin_failures";
+constexpr const char* kPinLockedUntil = "local.pin_locked_until";
+constexpr const char* kIdleWarn = "local.kiosk.idle_warn_s";
+constexpr const char* kIdleCountdown = "local.kiosk.idle_countdown_s";
+
+int64_t SettingInt(AppServices& s, const char* key, int64_t fallback) {
+    if (!s.store) return fallback;
+    auto v = s.store->Setting(key);
+    if (!v || v->empty()) return fallback;
+    char* end = nullptr;
+    long long n = std::strtoll(v->c_str(), &end, 10);
+    return end && *end == 0 ? n : fallback;
+}
 
 void ConfigureEngine(AppServices& s) {
     if (!s.engine) return;
@@ -101,6 +116,53 @@ bool CheckStaffPin(AppServices& s, const std::string& pin) {
     return stored && VerifyPin(pin, *stored);
 }
 
+PinAttempt TryStaffPin(AppServices& s, const std::string& pin, int64_t now_ms) {
+    PinAttempt a;
+    a.failures = static_cast<int>(SettingInt(s, kPinFailures, 0));
+    a.locked_until_ms = SettingInt(s, kPinLockedUntil, 0);
+    if (a.locked_until_ms > now_ms) {
+        a.locked = true;
+        return a;
+    }
+    if (CheckStaffPin(s, pin)) {
+        a.ok = true;
+        a.failures = 0;
+        a.locked_until_ms = 0;
+        s.store->SetSetting(kPinFailures, "0");
+        s.store->SetSetting(kPinLockedUntil, "0");
+    } else {
+        a.failures += 1;
+        a.locked_until_ms = 0;
+        if (a.failures >= kPinFreeAttempts) {
+            int doublings = std::min(a.failures - kPinFreeAttempts, 20);
+            int64_t lock = std::min(kPinFirstLockMs << doublings, kPinMaxLockMs);
+            a.locked_until_ms = now_ms + lock;
+        }
+        s.store->SetSetting(kPinFailures, std::to_string(a.failures));
+        s.store->SetSetting(kPinLockedUntil, std::to_string(a.locked_until_ms));
+    }
+    PersistNow(nullptr);
+    return a;
+}
+
+int64_t StaffPinLockedUntil(AppServices& s) { return SettingInt(s, kPinLockedUntil, 0); }
+
+KioskSettings LoadKioskSettings(AppServices& s) {
+    KioskSettings k;
+    k.idle_warn_s = static_cast<int>(std::clamp<int64_t>(SettingInt(s, kIdleWarn, k.idle_warn_s), kIdleMinS, kIdleMaxS));
+    k.idle_countdown_s =
+        static_cast<int>(std::clamp<int64_t>(SettingInt(s, kIdleCountdown, k.idle_countdown_s), kIdleMinS, kIdleMaxS));
+    return k;
+}
+
+bool SaveKioskSettings(AppServices& s, const KioskSettings& k) {
+    if (!s.store) return false;
+    bool ok = s.store->SetSetting(kIdleWarn, std::to_string(std::clamp(k.idle_warn_s, kIdleMinS, kIdleMaxS))) &&
+              s.store->SetSetting(kIdleCountdown, std::to_string(std::clamp(k.idle_countdown_s, kIdleMinS, kIdleMaxS)));
+    if (ok) PersistNow(nullptr);
+    return ok;
+}
+
 void SaveRegistration(AppServices& s, Registration reg, std::function<void(SaveOutcome)> done) {
     SaveResult r = s.store->SaveRegistration(std::move(reg));
     if (!r.ok) {
@@ -153,6 +215,20 @@ std::optional<Event> CurrentEvent(AppServices& s) {
     return std::nullopt;
 }
 
+std::vector<Event> Events(AppServices& s) { return s.store ? s.store->Events() : std::vector<Event>{}; }
+
+std::string CurrentEventSetting(AppServices& s) {
+    return s.store ? s.store->Setting(kCurrentEvent).value_or("") : "";
+}
+
+bool SetCurrentEvent(AppServices& s, const std::string& event_id) {
+    if (!s.store || !s.store->SetSetting(kCurrentEvent, event_id)) return false;
+    PersistNow(nullptr);
+    return true;
+}
+
+std::vector<CatalogueEntry> Professions(AppServices& s) { return s.store->Catalogue("profession"); }
+
 const char* Label(const CatalogueEntry& e, Lang lang) {
     const std::string& l = lang == Lang::Nl ? e.label_nl : lang == Lang::En ? e.label_en : e.label_fr;
     return l.empty() ? e.label_fr.c_str() : l.c_str();
@@ -165,5 +241,13 @@ StoreCounts Counts(AppServices& s) {
 }
 
 SyncStatus SyncState(AppServices& s) { return s.engine ? s.engine->Status() : SyncStatus{}; }
+
+void SyncNow(AppServices& s) {
+    if (s.engine && IsEnrolled(s)) s.engine->RequestSyncNow();
+}
+
+std::vector<OutboxEntry> RejectedEntries(AppServices& s) {
+    return s.store ? s.store->RejectedOutbox() : std::vector<OutboxEntry>{};
+}
 
 }  // namespace comptoir::app

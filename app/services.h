@@ -8,7 +8,8 @@
 //
 // Local settings (never synced) live under "local.*" keys of LocalStore settings:
 //   local.device_id, local.device_token, local.device_name, local.staff_pin
-//   (PBKDF2 hash, app/pin.h), local.current_event.
+//   (PBKDF2 hash, app/pin.h), local.current_event, local.pin_failures,
+//   local.pin_locked_until (unix ms), local.kiosk.idle_warn_s, local.kiosk.idle_countdown_s.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -48,6 +49,31 @@ void EnrollDevice(AppServices& s, const std::string& code, const std::string& de
                   const std::string& staff_pin, std::function<void(EnrollOutcome)> done);
 bool CheckStaffPin(AppServices& s, const std::string& pin);
 
+// Staff PIN with slowing down: after 5 wrong PINs in a row the pad locks for 30 s, and
+// each further wrong PIN doubles the lock (60 s, 120 s, … up to 1 h). The count and the
+// lock are kept in local settings, so a reload does not reset them. A right PIN resets.
+struct PinAttempt {
+    bool ok = false;
+    bool locked = false;          // refused without checking: still locked
+    int failures = 0;             // wrong PINs in a row
+    int64_t locked_until_ms = 0;  // unix ms, 0 = not locked
+};
+constexpr int kPinFreeAttempts = 5;
+constexpr int64_t kPinFirstLockMs = 30000;
+constexpr int64_t kPinMaxLockMs = 3600000;
+PinAttempt TryStaffPin(AppServices& s, const std::string& pin, int64_t now_ms);
+int64_t StaffPinLockedUntil(AppServices& s);   // unix ms, 0 = not locked
+
+// --- kiosk settings (local, never synced) ---
+struct KioskSettings {
+    int idle_warn_s = 45;        // no input for this long: "are you still there?"
+    int idle_countdown_s = 15;   // then this countdown before the privacy reset
+};
+constexpr int kIdleMinS = 2;
+constexpr int kIdleMaxS = 3600;
+KioskSettings LoadKioskSettings(AppServices& s);
+bool SaveKioskSettings(AppServices& s, const KioskSettings& k);   // clamped, made durable
+
 // --- registrations ---
 struct SaveOutcome {
     bool ok = false;                      // durably stored on the device
@@ -67,8 +93,14 @@ std::vector<CatalogueEntry> Sectors(AppServices& s);
 std::vector<CatalogueEntry> NeedCategories(AppServices& s);
 std::vector<CatalogueEntry> NeedItems(AppServices& s);
 std::optional<Event> CurrentEvent(AppServices& s);
+std::vector<Event> Events(AppServices& s);                       // pulled, not retired
+bool SetCurrentEvent(AppServices& s, const std::string& event_id);   // "" = automatic (today's)
+std::string CurrentEventSetting(AppServices& s);
+std::vector<CatalogueEntry> Professions(AppServices& s);
 const char* Label(const CatalogueEntry& e, Lang lang);
 StoreCounts Counts(AppServices& s);
 SyncStatus SyncState(AppServices& s);
+void SyncNow(AppServices& s);
+std::vector<OutboxEntry> RejectedEntries(AppServices& s);
 
 }  // namespace comptoir::app

@@ -56,6 +56,11 @@ struct UiState {
     bool activate_requested = false;       // the platform focused a field itself
     int move_focus = 0;                    // +1 next, -1 previous, at EndFrame
     bool overlay_seen = false;             // the active field was drawn this frame
+    bool enter = false;                    // the focus move comes from Enter
+    bool submit = false;                   // Enter past the last field (TakeSubmit)
+    std::string end_key;                   // active field at the end of the last frame
+    std::string just_left;                 // left at the end of the last frame
+    std::string left_now;                  // ...visible to this frame's FieldJustLeft
     float chip_right = 0;                  // right edge for chip flow
     bool chip_first = true;
 };
@@ -147,6 +152,8 @@ void BeginFrame(const UiPlatform& platform) {
     g.fields.clear();
     g.overlay_seen = false;
     g.overlay.activated_this_frame = false;
+    g.left_now = g.just_left;
+    g.just_left.clear();
 }
 
 void EndFrame() {
@@ -165,9 +172,11 @@ void EndFrame() {
             g.overlay_seen = true;
         } else {
             g.overlay_seen = false;  // past the last field: leave editing
+            if (g.enter && at >= 0 && next >= static_cast<int>(g.fields.size())) g.submit = true;
         }
     }
     g.move_focus = 0;
+    g.enter = false;
     g.has_pending = false;   // a value for a field not drawn this frame has nowhere to go
     if (g.deactivate) {
         g.deactivate = false;
@@ -178,7 +187,23 @@ void EndFrame() {
         g.overlay.key.clear();
         g.overlay.value.clear();
     }
+    if (g.end_key != g.overlay.key) {
+        if (!g.end_key.empty()) g.just_left = g.end_key;
+        g.end_key = g.overlay.key;
+    }
     g.last_widgets.swap(g.widgets);
+}
+
+bool FieldJustLeft(const char* key) { return g.left_now == key; }
+
+bool TakeSubmit() {
+    bool s = g.submit;
+    g.submit = false;
+    if (!s && g.overlay.key.empty() && ImGui::GetCurrentContext() && !ImGui::GetIO().WantTextInput &&
+        (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false)))
+        s = true;
+    return s;
 }
 
 const std::vector<WidgetRect>& Widgets() { return g.last_widgets; }
@@ -324,6 +349,10 @@ bool TextField(const char* key, const char* label, std::string* value, FieldKind
         changed = ImGui::InputText("##field", value->data(), value->capacity() + 1, flags, ResizeCallback, value);
         ImGui::PopStyleVar();
         if (has_error) ImGui::PopStyleColor();
+        if (ImGui::IsItemDeactivated()) g.left_now = key;
+        if (ImGui::IsItemActive() && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+                                      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false)))
+            g.submit = true;
         RecordLastItem(key, true);
     } else {
         if (g.has_pending && g.pending_key == key) {
@@ -394,6 +423,11 @@ void TextOverlayActivate(const std::string& key) {
 
 void TextOverlayNext(bool backwards) { g.move_focus = backwards ? -1 : 1; }
 
+void TextOverlayEnter() {
+    g.move_focus = 1;
+    g.enter = true;
+}
+
 void TextOverlayDeactivate() { g.deactivate = true; }
 
 void ClearTextFocus() {
@@ -406,6 +440,23 @@ void ClearTextFocus() {
     g.pending_value.clear();
     g.overlay.value.clear();
     if (!g.platform.text_overlay && ImGui::GetCurrentContext()) ImGui::ClearActiveID();
+}
+
+void WipeEditingState() {
+    ClearTextFocus();
+    g.fields.clear();
+    g.submit = g.enter = false;
+    g.move_focus = 0;
+    g.end_key.clear();
+    g.just_left.clear();
+    g.left_now.clear();
+    if (ImGuiContext* ctx = ImGui::GetCurrentContext()) {
+        ImGui::ClearActiveID();
+        // The text being edited and its undo history live here, not in our strings.
+        ctx->InputTextState.ClearFreeMemory();
+        ctx->InputTextState = ImGuiInputTextState();
+        ctx->TempInputId = 0;
+    }
 }
 
 // [SECTION] Check boxes and chips

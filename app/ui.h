@@ -29,7 +29,7 @@ struct UiPlatform {
     float scroll_delta_y = 0;    // touch drag since the last frame (physical px, down = positive)
 };
 
-enum class FieldKind { Text, Email, Pin, Code };
+enum class FieldKind { Text, Email, Pin, Code, Phone, Number };   // web/js/platform.js knows these numbers
 
 // --- fonts and theme ---
 struct Fonts {
@@ -73,6 +73,12 @@ bool SecondaryButton(const char* key, const char* label, float width = 0);
 // A labelled text field; error_text (may be null) shows under the field.
 bool TextField(const char* key, const char* label, std::string* value, FieldKind kind,
                const char* error_text);
+// True in the frame after the person left this text field (Tab, Enter, tap elsewhere):
+// the moment to show its validation message. Call after drawing the field.
+bool FieldJustLeft(const char* key);
+// True once after Enter in the last text field of the screen (web overlay), or Enter
+// with no text field being edited: the screen submits / goes to the next step.
+bool TakeSubmit();
 bool CheckBox(const char* key, const char* label, bool* value);   // big, wrapped label
 bool Chip(const char* key, const char* label, bool selected);     // toggle pill, flows on a line
 void ChipRowBegin();
@@ -91,8 +97,12 @@ struct TextOverlayRequest {
 const TextOverlayRequest& TextOverlay();
 void TextOverlayInput(const std::string& value);  // the DOM input changed
 void TextOverlayActivate(const std::string& key); // the platform focused a field itself
-void TextOverlayNext(bool backwards);              // Tab / Enter in the DOM input
+void TextOverlayNext(bool backwards);              // Tab / Shift+Tab in the DOM input
+void TextOverlayEnter();                           // Enter: next field, or submit after the last
 void TextOverlayDeactivate();                      // Escape, blur, tap elsewhere
 void ClearTextFocus();                             // screens call it when leaving a form
+// Privacy reset between two people: ClearTextFocus, plus ImGui's active id and its
+// text-edit state (edit buffer, undo/redo history). Call inside a frame.
+void WipeEditingState();
 
 }  // namespace comptoir::app::ui

@@ -2,7 +2,8 @@
 // Chromium (Debian's /usr/bin/chromium, SwiftShader WebGL), for the app and the bare
 // Dear ImGui anchor measured in the same run.
 //
-//   node bench/browser.mjs --page NAME=DIR[/file.html] [--page ...] [--runs 5] [--idle 5] [--settle 2]
+//   node bench/browser.mjs --page NAME=DIR[/file.html] [--page ...] [--baseline NAME=FILE.html]
+//                          [--runs 5] [--idle 5] [--settle 2]
 //
 // For each page: `runs` loads, each in a fresh browser context (empty cache and storage);
 // time to first frame = performance.now() (origin: navigation start) at the first WebGL
@@ -10,7 +11,10 @@
 // drawElements and drawArrays. Then, in a fresh browser holding only that page: load,
 // wait for the first frame + `settle` seconds, and over `idle` seconds count frames (a
 // frame = a burst of GL calls within one task, i.e. one rAF callback) and the CPU seconds
-// of the whole Chromium process tree (/proc/<pid>/stat utime+stime). One JSON line per page.
+// of the whole Chromium process tree (/proc/<pid>/stat utime+stime), and the
+// requestAnimationFrame callbacks that ran (wake-ups, drawn or not). One JSON line per page.
+// --baseline: a page without WebGL (a blank page): only its idle CPU, measured the same
+// way after its load event — what Chromium burns by itself on this machine.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cpuDelta, cpuTimes, descendants, launchChromium, median, serveDir } from './bench_lib.mjs';
@@ -18,14 +22,16 @@ import { cpuDelta, cpuTimes, descendants, launchChromium, median, serveDir } fro
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const pages = [];
-for (let i = 0; i < args.length; i++) if (args[i] === '--page') pages.push(args[i + 1]);
+for (let i = 0; i < args.length; i++) if (args[i] === '--page' || args[i] === '--baseline') pages.push({ spec: args[i + 1], gl: args[i] === '--page' });
 const runs = Number(opt('--runs', '5'));
 const idleS = Number(opt('--idle', '5'));
 const settleS = Number(opt('--settle', '2'));
 
 const INIT = `(() => {
-  const st = { first: -1, draws: 0, frames: 0, inBurst: false };
+  const st = { first: -1, draws: 0, frames: 0, inBurst: false, raf: 0 };
   Object.defineProperty(window, '__bench', { value: st });
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((t) => { st.raf++; return cb(t); });
   const mark = () => {
     st.draws++;
     if (st.first < 0) st.first = performance.now();
@@ -40,18 +46,19 @@ const INIT = `(() => {
   }
 })();`;
 
-async function firstFrame(context, url) {
+async function firstFrame(context, url, gl = true) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url, { waitUntil: 'commit' });
+  await page.goto(url, { waitUntil: gl ? 'commit' : 'load' });
+  if (!gl) return { page, ms: null, errors };
   await page.waitForFunction(() => window.__bench && window.__bench.first >= 0, null, { timeout: 60000, polling: 50 });
   const ms = await page.evaluate(() => window.__bench.first);
   return { page, ms, errors };
 }
 
 const results = [];
-for (const spec of pages) {
+for (const { spec, gl } of pages) {
   const eq = spec.indexOf('=');
   const name = spec.slice(0, eq);
   let target = spec.slice(eq + 1);
@@ -64,7 +71,7 @@ for (const spec of pages) {
     const browser = await launchChromium();
     row.browser = browser.version();
     try {
-      for (let r = 0; r < runs; r++) {
+      for (let r = 0; gl && r < runs; r++) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         await context.addInitScript(INIT);
         const { ms, errors } = await firstFrame(context, pageUrl);
@@ -73,25 +80,26 @@ for (const spec of pages) {
         await context.close();
       }
     } finally { await browser.close(); }
-    row.ttff_median_ms = median(row.ttff_ms);
+    if (gl) row.ttff_median_ms = median(row.ttff_ms);
 
     // Idle: a fresh browser with only this page, so the process tree is its own.
     const b2 = await launchChromium();
     try {
       const context = await b2.newContext({ viewport: { width: 1280, height: 800 } });
       await context.addInitScript(INIT);
-      const { page } = await firstFrame(context, pageUrl);
+      const { page } = await firstFrame(context, pageUrl, gl);
       await page.waitForTimeout(settleS * 1000);
       const pids = descendants();
-      const f0 = await page.evaluate(() => window.__bench.frames);
+      const [f0, r0] = await page.evaluate(() => [window.__bench.frames, window.__bench.raf]);
       const c0 = cpuTimes(pids);
       const t0 = Date.now();
       await new Promise((res) => setTimeout(res, idleS * 1000));
       const c1 = cpuTimes(descendants());
       const wall = (Date.now() - t0) / 1000;
-      const f1 = await page.evaluate(() => window.__bench.frames);
+      const [f1, r1] = await page.evaluate(() => [window.__bench.frames, window.__bench.raf]);
       row.idle_s = wall;
       row.idle_frames = f1 - f0;
+      row.idle_raf_callbacks = r1 - r0;  // wake-ups of the main loop, drawn or not
       row.idle_cpu_s = Math.round(cpuDelta(c0, c1) * 100) / 100;
       row.processes = pids.length;
     } finally { await b2.close(); }

@@ -4,7 +4,7 @@
 // its needs nested), then one `replicate.to(<pouchdb-server>)` timed to completion.
 //
 //   node bench/pouch_sync.mjs <server_url> <dir> [registrations=10000] [needs=2] [batch=500]
-// Prints one JSON line {"registrations","docs_written","seconds","batch_size"}.
+// Prints one JSON line {"registrations","docs_written","seconds","client_cpu_s","batch_size"}.
 import { createRequire } from 'node:module';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,11 +39,13 @@ for (let i = 0; i < n; i += 500) {
   }
   await local.bulkDocs(docs);
 }
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const res = await local.replicate.to(remote, { batch_size: batch, batches_limit: 1 });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
 const remoteInfo = await remote.info();
 console.log(JSON.stringify({ registrations: n, docs_written: res.docs_written, remote_docs: remoteInfo.doc_count,
-  seconds, batch_size: batch, ok: res.ok && remoteInfo.doc_count === n }));
+  seconds, client_cpu_s: (cpu.user + cpu.system) / 1e6, batch_size: batch, ok: res.ok && remoteInfo.doc_count === n }));
 await local.close();
 rmSync(dir, { recursive: true, force: true });

@@ -94,6 +94,19 @@ json FieldErr(const std::string& code, const std::string& field, const std::stri
     return {{"code", code}, {"field", field}, {"message", message}};
 }
 
+// core's ToJson leaves the id out (it is the pull change's id); the admin API shows it.
+json EventJson(const Event& e) {
+    json j = ToJson(e);
+    j["id"] = e.id;
+    return j;
+}
+
+json EntryJson(const CatalogueEntry& e) {
+    json j = ToJson(e);
+    j["id"] = e.id;
+    return j;
+}
+
 std::string Param(Req req, size_t i) { return req.matches.size() > i ? std::string(req.matches[i]) : ""; }
 
 bool ParseCount(const std::string& s, int64_t lo, int64_t hi, int64_t* out) {
@@ -312,7 +325,7 @@ struct Handlers {
         Principal who;
         if (!Allow(req, res, Role::Staff, &who)) return;
         json list = json::array();
-        for (const Event& e : store().Events()) list.push_back(ToJson(e));
+        for (const Event& e : store().Events()) list.push_back(EventJson(e));
         Reply(res, 200, {{"events", std::move(list)}});
     }
 
@@ -325,10 +338,11 @@ struct Handlers {
         Event e;
         json errors = json::array();
         if (!DecodeEventJson(body, &e, &errors)) return Invalid(res, errors);
+        e.id = body["id"].is_string() ? body["id"].get<std::string>() : "";
         if (!CheckEvent(e, res)) return;
         if (FindEvent(e.id)) return Fail(res, 409, "already_exists", "an event with this id exists", "id");
         if (!store().UpsertEvent(e)) return Unavailable(res);
-        Reply(res, 201, ToJson(e));
+        Reply(res, 201, EventJson(e));
     }
 
     void EditEvent(Req req, Res res) {
@@ -350,7 +364,7 @@ struct Handlers {
         e.id = existing->id;
         if (!CheckEvent(e, res)) return;
         if (!store().UpsertEvent(e)) return Unavailable(res);
-        Reply(res, 200, ToJson(e));
+        Reply(res, 200, EventJson(e));
     }
 
     void Attendance(Req req, Res res) {
@@ -373,7 +387,7 @@ struct Handlers {
             list.push_back({{"creator_id", r[3]}, {"first_name", r[4]}, {"last_name", r[5]}, {"email", r[6]},
                             {"at", r[7]}});
         }
-        Reply(res, 200, {{"event", ToJson(*ev)},
+        Reply(res, 200, {{"event", EventJson(*ev)},
                          {"attendances", total},
                          {"creators", distinct.size()},
                          {"anonymous", anonymous},
@@ -402,7 +416,7 @@ struct Handlers {
         Principal who;
         if (!Allow(req, res, Role::Staff, &who)) return;
         json list = json::array();
-        for (const CatalogueEntry& e : store().Catalogue()) list.push_back(ToJson(e));
+        for (const CatalogueEntry& e : store().Catalogue()) list.push_back(EntryJson(e));
         Reply(res, 200, {{"entries", std::move(list)}});
     }
 
@@ -454,10 +468,11 @@ struct Handlers {
         CatalogueEntry e;
         json errors = json::array();
         if (!DecodeEntryJson(body, &e, &errors)) return Invalid(res, errors);
+        e.id = body.value("id", json()).is_string() ? body["id"].get<std::string>() : "";
         if (!CheckEntry(e, res)) return;
         if (FindEntry("", e.id)) return Fail(res, 409, "already_exists", "a catalogue entry with this id exists", "id");
         if (!store().UpsertCatalogueEntry(e)) return Unavailable(res);
-        Reply(res, 201, ToJson(e));
+        Reply(res, 201, EntryJson(e));
     }
 
     void EditEntry(Req req, Res res) {
@@ -481,7 +496,7 @@ struct Handlers {
         e.kind = existing->kind;
         if (!CheckEntry(e, res)) return;
         if (!store().UpsertCatalogueEntry(e)) return Unavailable(res);
-        Reply(res, 200, ToJson(e));
+        Reply(res, 200, EntryJson(e));
     }
 
     // [SECTION] devices and accounts -----------------------------------------------------
@@ -680,7 +695,7 @@ struct Handlers {
             for (const json& row : (*r)["items"])
                 if (row["creators"].get<int64_t>() > 0 && (only_item.empty() || row["item"] == only_item))
                     items[row["item"].get<std::string>()] = row["creators"];
-            events.push_back({{"event", ToJson(e)},
+            events.push_back({{"event", EventJson(e)},
                               {"creators_considered", (*r)["creators_considered"]},
                               {"creators_with_needs", (*r)["creators_with_needs"]},
                               {"items", std::move(items)}});

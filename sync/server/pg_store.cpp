@@ -52,6 +52,7 @@
 #include "core/clock.h"
 #include "core/domain_json.h"
 #include "core/needs_report.h"
+#include "core/uuid.h"
 #include "core/validate.h"
 
 namespace comptoir {
@@ -362,6 +363,31 @@ CREATE TABLE reference_log(
   op TEXT NOT NULL,
   data TEXT NOT NULL);
 )sql",
+    // 2: administration (issue 6), as sqlite_store.cpp's migration 2.
+    R"sql(
+ALTER TABLE creators ADD COLUMN erased_at TEXT;
+ALTER TABLE reference_log ADD COLUMN device_id TEXT;
+CREATE TABLE device_settings(
+  device_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (device_id, key));
+CREATE TABLE creator_audit(
+  seq BIGSERIAL PRIMARY KEY,
+  creator_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT);
+CREATE INDEX creator_audit_creator ON creator_audit(creator_id, seq);
+CREATE TABLE erasures(
+  seq BIGSERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  anonymous_id TEXT NOT NULL,
+  summary TEXT NOT NULL);
+)sql",
 };
 
 const char* PullEntityOf(const std::string& kind) {
@@ -438,19 +464,22 @@ public:
             RunScript(c, "ROLLBACK");
             return false;
         }
+        const int first_version = v;
         for (; v < target; ++v) {
             if (!(r = RunScript(c, kMigrations[v])).Ok()) return fail(r, "migration");
             if (!(r = Run(c, "DELETE FROM schema_version")).Ok() ||
                 !(r = Run(c, "INSERT INTO schema_version(version) VALUES ($1)", {v + 1})).Ok())
                 return fail(r, "schema_version");
-            if (v == 0) {
-                PushTx tx{c};
-                for (const CatalogueEntry& e : SeedCatalogue()) {
-                    if (!UpsertCatalogue(tx, e)) {
-                        *error = "seeding the catalogue: " + tx.failed_error;
-                        RunScript(c, "ROLLBACK");
-                        return false;
-                    }
+        }
+        if (first_version == 0) {
+            // Seeded once, on a new database, after every migration ran (the log rows
+            // need the current columns).
+            PushTx tx{c};
+            for (const CatalogueEntry& e : SeedCatalogue()) {
+                if (!UpsertCatalogue(tx, e)) {
+                    *error = "seeding the catalogue: " + tx.failed_error;
+                    RunScript(c, "ROLLBACK");
+                    return false;
                 }
             }
         }
@@ -873,9 +902,11 @@ public:
     // See the file top: log rows must commit in sequence order.
     bool LockReferenceLog(PushTx& tx) { return tx.Q("SELECT pg_advisory_xact_lock($1)", {kReferenceLogLock}).Ok(); }
 
+    // device_id "": for every device. Call LockReferenceLog(tx) first.
     bool LogReference(PushTx& tx, const std::string& entity, const std::string& id, const std::string& op,
-                      const json& data) {
-        return tx.Q("INSERT INTO reference_log(entity, id, op, data) VALUES ($1,$2,$3,$4)", {entity, id, op, data.dump()})
+                      const json& data, const std::string& device_id = "") {
+        return tx.Q("INSERT INTO reference_log(entity, id, op, data, device_id) VALUES ($1,$2,$3,$4,$5)",
+                    {entity, id, op, data.dump(), device_id.empty() ? Param(std::nullopt) : Param(device_id)})
             .Ok();
     }
 
@@ -891,13 +922,25 @@ public:
     }
 
     bool Pull(int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) override {
+        return PullRows(nullptr, since, limit, out, last_seq);
+    }
+
+    bool PullForDevice(const std::string& device_id, int64_t since, size_t limit, PullResponse* out,
+                       int64_t* last_seq) override {
+        return PullRows(&device_id, since, limit, out, last_seq);
+    }
+
+    // device == nullptr: only the rows for every device.
+    bool PullRows(const std::string* device, int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) {
         *last_seq = since;
         out->changes.clear();
         out->has_more = false;
         Lease l(pool_);
         if (!l) return false;
-        Res r = Run(l.get(), "SELECT seq, entity, id, op, data FROM reference_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-                    {since, int64_t(limit + 1)});
+        Res r = Run(l.get(),
+                    "SELECT seq, entity, id, op, data FROM reference_log WHERE seq > $1 AND (device_id IS NULL OR "
+                    "device_id = $3) ORDER BY seq LIMIT $2",
+                    {since, int64_t(limit + 1), device ? Param(*device) : Param(std::nullopt)});
         if (!r.Ok()) return false;
         for (int i = 0; i < r.Rows(); ++i) {
             if (out->changes.size() == limit) {
@@ -984,7 +1027,7 @@ public:
         } rollback{c};
         Res a0 = Run(c, "SELECT creator_id FROM creator_aliases WHERE alias_id = $1", {id_or_alias});
         std::string id = a0.Rows() > 0 ? a0.Text(0, 0) : id_or_alias;
-        Res s = Run(c, "SELECT version, data, created_at, received_at FROM creators WHERE id = $1", {id});
+        Res s = Run(c, "SELECT version, data, created_at, received_at FROM creators WHERE id = $1 AND erased_at IS NULL", {id});
         if (s.Rows() == 0) return std::nullopt;
         json data = json::parse(s.Text(0, 1), nullptr, false);
         json aliases = json::array();
@@ -1016,8 +1059,441 @@ public:
     int64_t CountCreators() override {
         Lease l(pool_);
         if (!l) return 0;
-        Res r = Run(l.get(), "SELECT count(*) FROM creators");
+        Res r = Run(l.get(), "SELECT count(*) FROM creators WHERE erased_at IS NULL");
         return r.Rows() > 0 ? r.Int(0, 0) : 0;
+    }
+
+    // [SECTION] admin (issue 6) -------------------------------------------------------
+    // The same semantics as sqlite_store.cpp's admin section; each write is one
+    // transaction. Ordering uses COLLATE "C" (SQLite compares bytewise).
+    std::vector<UserRecord> Users() override {
+        std::vector<UserRecord> out;
+        Lease l(pool_);
+        if (!l) return out;
+        Res r = Run(l.get(), "SELECT id, username, role, disabled FROM users ORDER BY username COLLATE \"C\"");
+        for (int i = 0; i < r.Rows(); ++i)
+            out.push_back(UserRecord{r.Int(i, 0), r.Text(i, 1), "", r.Text(i, 2), r.Int(i, 3) != 0});
+        return out;
+    }
+
+    bool UpdateUser(const std::string& username, const std::string& role, std::optional<bool> disabled) override {
+        return InTransaction([&](PushTx& tx) {
+            Res u = tx.Q(
+                "UPDATE users SET role = COALESCE(NULLIF($1, ''), role), disabled = COALESCE($2::integer, disabled) "
+                "WHERE username = $3",
+                {role, disabled ? Param(*disabled) : Param(std::nullopt), username});
+            if (!u.Ok() || u.Affected() != 1) return false;
+            if (disabled && *disabled)
+                return tx.Q("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)",
+                            {username})
+                    .Ok();
+            return true;
+        });
+    }
+
+    bool SetDeviceSetting(const std::string& device_id, const std::string& key, const std::string& value) override {
+        return InTransaction([&](PushTx& tx) {
+            return LockReferenceLog(tx) &&
+                   tx.Q("INSERT INTO device_settings(device_id, key, value) VALUES ($1,$2,$3) "
+                        "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value",
+                        {device_id, key, value})
+                       .Ok() &&
+                   LogReference(tx, "setting", key, "upsert", json{{"value", value}}, device_id);
+        });
+    }
+
+    std::vector<Event> Events() override {
+        std::vector<Event> out;
+        Lease l(pool_);
+        if (!l) return out;
+        Res r = Run(l.get(), "SELECT id, title, sector, date, place, retired FROM events "
+                             "ORDER BY date COLLATE \"C\", id COLLATE \"C\"");
+        for (int i = 0; i < r.Rows(); ++i)
+            out.push_back(Event{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Int(i, 5) != 0});
+        return out;
+    }
+
+    std::vector<CatalogueEntry> Catalogue() override {
+        std::vector<CatalogueEntry> out;
+        Lease l(pool_);
+        if (!l) return out;
+        Res r = Run(l.get(), "SELECT kind, id, parent, label_fr, label_nl, label_en, sort, retired FROM catalogue "
+                             "ORDER BY kind COLLATE \"C\", sort, id COLLATE \"C\"");
+        for (int i = 0; i < r.Rows(); ++i)
+            out.push_back(CatalogueEntry{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4),
+                                         r.Text(i, 5), int(r.Int(i, 6)), r.Int(i, 7) != 0});
+        return out;
+    }
+
+    bool UpsertCatalogueEntry(const CatalogueEntry& e) override {
+        return InTransaction([&](PushTx& tx) { return UpsertCatalogue(tx, e); });
+    }
+
+    static std::string LikePattern(const std::string& q) {
+        std::string p = "%";
+        for (char c : q) {
+            if (c == '%' || c == '_' || c == '\\') p += '\\';
+            p += char(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return p + "%";
+    }
+
+    static bool ContactConsent(const std::string& data_text) {
+        json d = json::parse(data_text, nullptr, false);
+        if (!d.is_object()) return false;
+        auto c = d.find("consents");
+        if (c == d.end() || !c->is_object()) return false;
+        auto k = c->find("contact");
+        if (k == c->end() || !k->is_object()) return false;
+        auto g = k->find("given");
+        return g != k->end() && g->is_boolean() && g->get<bool>();
+    }
+
+    static bool ParseCount(const std::string& s, int64_t* out) {
+        if (s.empty() || s.size() > 18) return false;
+        int64_t v = 0;
+        for (char ch : s) {
+            if (ch < '0' || ch > '9') return false;
+            v = v * 10 + (ch - '0');
+        }
+        *out = v;
+        return true;
+    }
+
+    bool QueryRows(const std::string& which, const std::vector<std::string>& args,
+                   std::vector<std::vector<std::string>>* rows, int64_t* total) override {
+        rows->clear();
+        *total = 0;
+        auto arg = [&](size_t i) { return i < args.size() ? args[i] : std::string(); };
+        Lease l(pool_);
+        if (!l) return false;
+        PGconn* c = l.get();
+        if (which == "creators") {
+            // lower(): ASCII-only like SQLite's (the "C" collation keeps PostgreSQL from
+            // folding other letters, which SQLite would not).
+            const std::string where =
+                " FROM creators c WHERE c.erased_at IS NULL AND ($1 = '' OR lower(c.first_name COLLATE \"C\") LIKE $2 "
+                "OR lower(c.last_name COLLATE \"C\") LIKE $2 OR lower(c.email COLLATE \"C\") LIKE $2 "
+                "OR lower((c.first_name || ' ' || c.last_name) COLLATE \"C\") LIKE $2)";
+            Res n = Run(c, "SELECT count(*)" + where, {arg(0), LikePattern(arg(0))});
+            if (n.Rows() != 1) return false;
+            *total = n.Int(0, 0);
+            int64_t limit = -1, offset = 0;
+            if (!arg(1).empty() && !ParseCount(arg(1), &limit)) return false;
+            if (!arg(2).empty() && !ParseCount(arg(2), &offset)) return false;
+            Res s = Run(c,
+                        "SELECT c.id, c.first_name, c.last_name, c.email, c.postcode, c.preferred_lang, c.received_at, "
+                        "(SELECT string_agg(sector_id, ',' ORDER BY sector_id COLLATE \"C\") FROM creator_sectors "
+                        " WHERE creator_id = c.id), "
+                        "(SELECT string_agg(profession_id, ',' ORDER BY profession_id COLLATE \"C\") FROM "
+                        " creator_professions WHERE creator_id = c.id), c.data" +
+                            where +
+                            " ORDER BY lower(c.last_name COLLATE \"C\"), lower(c.first_name COLLATE \"C\"), "
+                            "c.id COLLATE \"C\" LIMIT $3 OFFSET $4",
+                        {arg(0), LikePattern(arg(0)), limit < 0 ? Param(std::nullopt) : Param(limit), offset});
+            if (!s.Ok()) return false;
+            for (int i = 0; i < s.Rows(); ++i)
+                rows->push_back({s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), s.Text(i, 4), s.Text(i, 5),
+                                 s.Text(i, 6), s.IsNull(i, 7) ? "" : s.Text(i, 7), s.IsNull(i, 8) ? "" : s.Text(i, 8),
+                                 ContactConsent(s.Text(i, 9)) ? "1" : "0"});
+            return true;
+        }
+        if (which == "attendance") {
+            Res s = Run(c,
+                        "SELECT a.event_id, COALESCE(e.title, ''), COALESCE(e.date, ''), a.creator_id, c.first_name, "
+                        "c.last_name, c.email, a.at FROM attendances a JOIN creators c ON c.id = a.creator_id "
+                        "LEFT JOIN events e ON e.id = a.event_id WHERE a.deleted = 0 AND ($1 = '' OR a.event_id = $1) "
+                        "ORDER BY e.date COLLATE \"C\" NULLS FIRST, a.event_id COLLATE \"C\", "
+                        "lower(c.last_name COLLATE \"C\"), lower(c.first_name COLLATE \"C\"), a.id COLLATE \"C\"",
+                        {arg(0)});
+            if (!s.Ok()) return false;
+            for (int i = 0; i < s.Rows(); ++i)
+                rows->push_back({s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), s.Text(i, 4), s.Text(i, 5),
+                                 s.Text(i, 6), s.Text(i, 7)});
+            *total = int64_t(rows->size());
+            return true;
+        }
+        if (which == "contacts") {
+            Res s = Run(c,
+                        "SELECT c.id, c.first_name, c.last_name, c.email, c.preferred_lang, c.data FROM creators c "
+                        "WHERE c.erased_at IS NULL AND EXISTS (SELECT 1 FROM needs n WHERE n.creator_id = c.id "
+                        "AND n.item = $1 AND n.deleted = 0) "
+                        "ORDER BY lower(c.last_name COLLATE \"C\"), lower(c.first_name COLLATE \"C\"), c.id COLLATE \"C\"",
+                        {arg(0)});
+            if (!s.Ok()) return false;
+            for (int i = 0; i < s.Rows(); ++i)
+                if (ContactConsent(s.Text(i, 5)))
+                    rows->push_back({s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), s.Text(i, 4)});
+            *total = int64_t(rows->size());
+            return true;
+        }
+        if (which == "duplicates") {
+            // Same case-folded NFC "first last", different identity keys (= emails).
+            std::map<std::string, std::vector<std::vector<std::string>>> groups;
+            std::map<std::string, std::set<std::string>> keys;
+            Res s = Run(c, "SELECT id, first_name, last_name, email, email_key FROM creators WHERE erased_at IS NULL "
+                           "ORDER BY id COLLATE \"C\"");
+            if (!s.Ok()) return false;
+            for (int i = 0; i < s.Rows(); ++i) {
+                std::string name = EmailIdentityKey(s.Text(i, 1)) + " " + EmailIdentityKey(s.Text(i, 2));
+                groups[name].push_back({name, s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3)});
+                keys[name].insert(s.Text(i, 4));
+            }
+            for (auto& [name, g] : groups)
+                if (keys[name].size() > 1) {
+                    ++*total;
+                    for (auto& r : g) rows->push_back(std::move(r));
+                }
+            return true;
+        }
+        return false;
+    }
+
+    bool Audit(PushTx& tx, const std::string& creator_id, const std::string& actor, const std::string& field,
+               const std::optional<std::string>& old_value, const std::optional<std::string>& new_value) {
+        return tx.Q("INSERT INTO creator_audit(creator_id, at, actor, field, old_value, new_value) "
+                    "VALUES ($1,$2,$3,$4,$5,$6)",
+                    {creator_id, NowRfc3339(), actor, field, old_value ? Param(*old_value) : Param(std::nullopt),
+                     new_value ? Param(*new_value) : Param(std::nullopt)})
+            .Ok();
+    }
+
+    // Locks the live creator row until commit; false if it is not there (or erased).
+    bool LockLiveCreator(PushTx& tx, const std::string& id) {
+        return tx.Q("SELECT 1 FROM creators WHERE id = $1 AND erased_at IS NULL FOR UPDATE", {id}).Rows() == 1;
+    }
+
+    // Runs an admin edit in one transaction (retrying on deadlock / serialization failure).
+    template <typename F>
+    EditOutcome EditTransaction(F body) {
+        Lease l(pool_);
+        if (!l) return EditOutcome::StorageError;
+        PGconn* c = l.get();
+        for (int attempt = 0; attempt < kMaxBatchAttempts; ++attempt) {
+            if (!RunScript(c, "BEGIN").Ok()) return EditOutcome::StorageError;
+            PushTx tx{c};
+            EditOutcome o = body(tx);
+            if (o == EditOutcome::Ok && !tx.Failed()) {
+                Res r = RunScript(c, "COMMIT");
+                if (r.Ok()) return o;
+                if (!IsRetryable(r.State())) return EditOutcome::StorageError;
+                continue;
+            }
+            RunScript(c, "ROLLBACK");
+            if (tx.Failed() && IsRetryable(tx.failed_state)) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(2 + 3 * attempt));
+                continue;
+            }
+            if (tx.Failed() && IsUniqueViolation(tx.failed_state)) return EditOutcome::Conflict;
+            return tx.Failed() ? EditOutcome::StorageError : o;
+        }
+        return EditOutcome::StorageError;
+    }
+
+    EditOutcome EditCreator(const std::string& id_or_alias, const json& fields, const std::string& actor,
+                            json* errors) override {
+        static const char* const kEditable[] = {"first_name", "last_name", "email",     "phone",
+                                                "postcode",   "commune",   "website",   "structure_name",
+                                                "other_profession", "preferred_lang"};
+        *errors = json::array();
+        if (!fields.is_object() || fields.empty()) {
+            errors->push_back({{"code", "invalid_value"}, {"field", ""}, {"message", "send an object of fields"}});
+            return EditOutcome::Invalid;
+        }
+        for (auto& [k, v] : fields.items()) {
+            bool known = false;
+            for (const char* f : kEditable) known = known || k == f;
+            if (!known)
+                errors->push_back({{"code", "not_editable"}, {"field", k}, {"message", "this field cannot be edited"}});
+            else if (!v.is_string())
+                errors->push_back({{"code", "invalid_value"}, {"field", k}, {"message", "must be a string"}});
+        }
+        if (!errors->empty()) return EditOutcome::Invalid;
+        EditOutcome o = EditTransaction([&](PushTx& tx) {
+            *errors = json::array();
+            std::string id = Canonical(tx, id_or_alias);
+            Res q = tx.Q("SELECT data, version FROM creators WHERE id = $1 AND erased_at IS NULL FOR UPDATE", {id});
+            if (!q.Ok()) return EditOutcome::StorageError;
+            if (q.Rows() == 0) return EditOutcome::NotFound;
+            json old = json::parse(q.Text(0, 0), nullptr, false);
+            if (!old.is_object()) old = json::object();
+            json merged = old;
+            for (auto& [k, v] : fields.items()) merged[k] = v;
+            Creator cr;
+            std::vector<FieldError> errs;
+            if (!FromJson(merged, &cr, &errs) || !errs.empty() || !(errs = ValidateCreator(cr)).empty()) {
+                for (const FieldError& e : errs) errors->push_back(ErrorToJson(e, Lang::En));
+                if (errors->empty())
+                    errors->push_back({{"code", "invalid_value"}, {"field", ""}, {"message", "invalid creator"}});
+                return EditOutcome::Invalid;
+            }
+            DecodedEntity de;
+            de.entity = "creator";
+            de.creator = cr;
+            json data = EncodeEntityData(de);
+            std::string key = EmailIdentityKey(cr.email);
+            Res h = tx.Q("SELECT id FROM creators WHERE email_key = $1 AND id <> $2", {key, id});
+            if (!h.Ok()) return EditOutcome::StorageError;
+            if (h.Rows() > 0) return EditOutcome::Conflict;
+            for (const char* f : kEditable) {
+                std::string before = old.contains(f) && old[f].is_string() ? old[f].get<std::string>() : "";
+                std::string after = data.contains(f) && data[f].is_string() ? data[f].get<std::string>() : "";
+                if (before != after && !Audit(tx, id, actor, f, before, after)) return EditOutcome::StorageError;
+            }
+            // A concurrent push taking this email fails this UPDATE with 23505: Conflict.
+            if (!tx.Q("UPDATE creators SET first_name = $1, last_name = $2, email = $3, postcode = $4, "
+                      "preferred_lang = $5, data = $6, email_key = $7 WHERE id = $8",
+                      {cr.first_name, cr.last_name, cr.email, cr.postcode, cr.preferred_lang, data.dump(), key, id})
+                     .Ok())
+                return EditOutcome::StorageError;
+            return EditOutcome::Ok;
+        });
+        if (o == EditOutcome::Conflict && errors->empty())
+            errors->push_back({{"code", "identity_conflict"}, {"field", "email"},
+                               {"message", "this email already belongs to another creator"}});
+        return o;
+    }
+
+    std::optional<json> CreatorAudit(const std::string& id_or_alias) override {
+        Lease l(pool_);
+        if (!l) return std::nullopt;
+        PGconn* c = l.get();
+        Res a0 = Run(c, "SELECT creator_id FROM creator_aliases WHERE alias_id = $1", {id_or_alias});
+        std::string id = a0.Rows() > 0 ? a0.Text(0, 0) : id_or_alias;
+        if (Run(c, "SELECT 1 FROM creators WHERE id = $1 AND erased_at IS NULL", {id}).Rows() != 1) return std::nullopt;
+        Res s = Run(c, "SELECT at, actor, field, old_value, new_value FROM creator_audit WHERE creator_id = $1 "
+                       "ORDER BY seq",
+                    {id});
+        if (!s.Ok()) return std::nullopt;
+        json out = json::array();
+        for (int i = 0; i < s.Rows(); ++i)
+            out.push_back({{"at", s.Text(i, 0)}, {"actor", s.Text(i, 1)}, {"field", s.Text(i, 2)},
+                           {"old", s.IsNull(i, 3) ? json() : json(s.Text(i, 3))},
+                           {"new", s.IsNull(i, 4) ? json() : json(s.Text(i, 4))}});
+        return out;
+    }
+
+    // Points the children of `from` at `to`, rewriting `data.creator_id` (and, when
+    // `anonymize`, dropping free texts: need comments, offer descriptions).
+    bool MoveChildren(PushTx& tx, const std::string& from, const std::string& to, bool anonymize, json* counts) {
+        for (const std::string table : {"needs", "offers", "attendances"}) {
+            Res s = tx.Q("SELECT id, data FROM " + table + " WHERE creator_id = $1 FOR UPDATE", {from});
+            if (!s.Ok()) return false;
+            for (int i = 0; i < s.Rows(); ++i) {
+                json d = json::parse(s.Text(i, 1), nullptr, false);
+                if (!d.is_object()) d = json::object();
+                d["creator_id"] = to;
+                if (anonymize) {
+                    d.erase("comment");
+                    d.erase("description");
+                }
+                std::string sql = "UPDATE " + table + " SET creator_id = $1, data = $2" +
+                                  (anonymize && table == "needs"    ? ", comment = ''"
+                                   : anonymize && table == "offers" ? ", description = ''"
+                                                                    : "") +
+                                  " WHERE id = $3";
+                if (!tx.Q(sql, {to, d.dump(), s.Text(i, 0)}).Ok()) return false;
+            }
+            if (counts) (*counts)[table] = s.Rows();
+        }
+        for (const std::string table : {"creator_sectors", "creator_professions"}) {
+            std::string col = table == "creator_sectors" ? "sector_id" : "profession_id";
+            if (!tx.Q("INSERT INTO " + table + "(creator_id, " + col + ") SELECT $1, " + col + " FROM " + table +
+                          " WHERE creator_id = $2 ON CONFLICT DO NOTHING",
+                      {to, from})
+                     .Ok())
+                return false;
+        }
+        return true;
+    }
+
+    EditOutcome MergeCreators(const std::string& from_raw, const std::string& into_raw,
+                              const std::string& actor) override {
+        return EditTransaction([&](PushTx& tx) {
+            std::string from = Canonical(tx, from_raw), into = Canonical(tx, into_raw);
+            if (tx.Failed()) return EditOutcome::StorageError;
+            // Lock both rows in id order (two merges of the same pair cannot deadlock).
+            bool ok_from = true, ok_into = true;
+            if (from < into) {
+                ok_from = LockLiveCreator(tx, from);
+                ok_into = LockLiveCreator(tx, into);
+            } else {
+                ok_into = LockLiveCreator(tx, into);
+                ok_from = LockLiveCreator(tx, from);
+            }
+            if (tx.Failed()) return EditOutcome::StorageError;
+            if (!ok_from || !ok_into) return EditOutcome::NotFound;
+            if (from == into) return EditOutcome::Conflict;
+            if (!MoveChildren(tx, from, into, false, nullptr)) return EditOutcome::StorageError;
+            if (!LockReferenceLog(tx)) return EditOutcome::StorageError;
+            Res a = tx.Q("SELECT alias_id FROM creator_aliases WHERE creator_id = $1", {from});
+            if (!a.Ok() || !tx.Q("UPDATE creator_aliases SET creator_id = $1 WHERE creator_id = $2", {into, from}).Ok() ||
+                !tx.Q("UPDATE creator_audit SET creator_id = $1 WHERE creator_id = $2", {into, from}).Ok())
+                return EditOutcome::StorageError;
+            for (int i = 0; i < a.Rows(); ++i)
+                if (!LogReference(tx, "creator_alias", a.Text(i, 0), "upsert", json{{"creator_id", into}}))
+                    return EditOutcome::StorageError;
+            if (!tx.Q("DELETE FROM creators WHERE id = $1", {from}).Ok() || !AddAlias(tx, from, into, NowRfc3339()) ||
+                !Audit(tx, into, actor, "merged", from, into))
+                return EditOutcome::StorageError;
+            return EditOutcome::Ok;
+        });
+    }
+
+    EditOutcome EraseCreator(const std::string& id_or_alias, const std::string& actor, json* summary) override {
+        return EditTransaction([&](PushTx& tx) {
+            std::string id = Canonical(tx, id_or_alias);
+            bool live = LockLiveCreator(tx, id);
+            if (tx.Failed()) return EditOutcome::StorageError;
+            if (!live) return EditOutcome::NotFound;
+            std::string anon = NewUuid(), now = NowRfc3339();
+            // The anonymous remainder (see sqlite_store.cpp): only what the needs report
+            // counts, under a fresh id with no link to the ids devices know.
+            if (!tx.Q("INSERT INTO creators(id, version, email_key, first_name, last_name, email, postcode, "
+                      "preferred_lang, created_at, updated_at, received_at, device_id, deleted, data, erased_at) "
+                      "SELECT $1, 1, 'erased:' || $1, '', '', '', '', 'fr', substr(created_at, 1, 10), '', '', '', "
+                      "deleted, '{}', $2 FROM creators WHERE id = $3",
+                      {anon, now, id})
+                     .Ok())
+                return EditOutcome::StorageError;
+            json moved = json::object();
+            if (!MoveChildren(tx, id, anon, true, &moved) || !LockReferenceLog(tx)) return EditOutcome::StorageError;
+            Res a = tx.Q("SELECT alias_id FROM creator_aliases WHERE creator_id = $1", {id});
+            if (!a.Ok()) return EditOutcome::StorageError;
+            // Devices drop the aliases; the log rows naming them go.
+            for (int i = 0; i < a.Rows(); ++i)
+                if (!tx.Q("DELETE FROM reference_log WHERE entity = 'creator_alias' AND id = $1", {a.Text(i, 0)}).Ok() ||
+                    !LogReference(tx, "creator_alias", a.Text(i, 0), "delete", json::object()))
+                    return EditOutcome::StorageError;
+            Res au = tx.Q("UPDATE creator_audit SET creator_id = $1, old_value = NULL, new_value = NULL "
+                          "WHERE creator_id = $2",
+                          {anon, id});
+            if (!au.Ok()) return EditOutcome::StorageError;
+            // Cascades: aliases, sectors, professions.
+            if (!tx.Q("DELETE FROM creators WHERE id = $1", {id}).Ok()) return EditOutcome::StorageError;
+            *summary = {{"erased", true},
+                        {"creator_id", id},
+                        {"erased_at", now},
+                        {"personal_data_removed",
+                         json::array({"creator (names, email, phone, postcode, commune, websites, work status, "
+                                      "languages, consents)",
+                                      "need comments", "offer descriptions", "aliases", "audit old/new values"})},
+                        {"aliases_removed", a.Rows()},
+                        {"audit_entries_cleared", au.Affected()},
+                        {"kept_anonymously",
+                         {{"anonymous_id", anon},
+                          {"needs", moved["needs"]},
+                          {"offers", moved["offers"]},
+                          {"attendances", moved["attendances"]},
+                          {"why", "aggregate counts (needs report, attendance totals) stay right"}}}};
+            json kept = *summary;
+            kept.erase("creator_id");  // the erasure log keeps no id devices know
+            if (!tx.Q("INSERT INTO erasures(at, actor, anonymous_id, summary) VALUES ($1,$2,$3,$4)",
+                      {now, actor, anon, kept.dump()})
+                     .Ok())
+                return EditOutcome::StorageError;
+            return EditOutcome::Ok;
+        });
     }
 
 private:

@@ -132,48 +132,71 @@ public:
 
     // [SECTION] admin (added for issue 6) ---------------------------------------------
     // Schema: migration 2 in sqlite_store.cpp (creators.erased_at, reference_log.device_id,
-    // creator_audit, erasures). Every method returns false / nullopt on a storage error.
-    virtual std::vector<UserRecord> Users() = 0;              // password_hash left empty
+    // device_settings, creator_audit, erasures). Every method returns false / nullopt /
+    // StorageError on a storage error. The default bodies fail (the HTTP layer answers
+    // 503) so a backend compiles before it implements them; SQLite overrides them all.
+    enum class EditOutcome { Ok, NotFound, Invalid, Conflict, StorageError };
+
+    // Accounts, password_hash left empty; by username.
+    virtual std::vector<UserRecord> Users() { return {}; }
     // Sets role ("admin"|"staff", "" = unchanged) and/or disabled (nullopt = unchanged);
     // disabling also ends the user's sessions. false if no such user.
-    virtual bool UpdateUser(const std::string& username, const std::string& role,
-                            std::optional<bool> disabled) = 0;
+    virtual bool UpdateUser(const std::string& /*username*/, const std::string& /*role*/,
+                            std::optional<bool> /*disabled*/) { return false; }
     // Reference data for one device: rows with reference_log.device_id NULL or equal.
-    virtual bool PullForDevice(const std::string& device_id, int64_t since, size_t limit,
-                               PullResponse* out, int64_t* last_seq) = 0;
-    // A setting delivered by pull only to that device (entity "setting", id = key).
-    virtual bool SetDeviceSetting(const std::string& device_id, const std::string& key,
-                                  const std::string& value) = 0;
-    virtual std::vector<Event> Events() = 0;                  // by date, then id
-    virtual std::vector<CatalogueEntry> Catalogue() = 0;      // by kind, sort, id
-    virtual bool UpsertCatalogueEntry(const CatalogueEntry& e) = 0;  // + reference log
+    // (Pull() returns only the rows with device_id NULL.)
+    virtual bool PullForDevice(const std::string& /*device_id*/, int64_t /*since*/, size_t /*limit*/,
+                               PullResponse* /*out*/, int64_t* /*last_seq*/) { return false; }
+    // A setting delivered by pull only to that device (entity "setting", id = key,
+    // data {"value"}); kept in device_settings.
+    virtual bool SetDeviceSetting(const std::string& /*device_id*/, const std::string& /*key*/,
+                                  const std::string& /*value*/) { return false; }
+    virtual std::vector<Event> Events() { return {}; }                // by date, then id
+    virtual std::vector<CatalogueEntry> Catalogue() { return {}; }    // by kind, sort, id
+    // Insert or update + reference log (pull entity per kind, as at seeding).
+    virtual bool UpsertCatalogueEntry(const CatalogueEntry& /*e*/) { return false; }
     // Rows of a flat query for staff (searches, exports, attendance lists). `which`:
     //  "creators"   [id, first_name, last_name, email, postcode, preferred_lang, received_at,
-    //                sectors ("a,b"), professions, contact consent ("1"/"0")]
-    //               args: {q (substring of names/email, case-insensitive ASCII), limit, offset}
+    //                sectors ("a,b" sorted), professions, contact consent ("1"/"0")]
+    //               args {q: substring of first/last/"first last"/email, ASCII-case-
+    //               insensitive, "" = all; limit ("" = none); offset}; order: last, first, id.
+    //               *total = matches without limit/offset. Erased creators never appear.
     //  "attendance" [event_id, event title, event date, creator_id, first_name, last_name,
-    //                email, at]   args: {event_id or ""}
-    //  "contacts"   [creator_id, first_name, last_name, email, preferred_lang]: creators with
-    //                a need for args[0] and consents.contact.given   args: {item}
-    //  "duplicates" [normalized "first last", creator_id, first_name, last_name, email]
-    // Erased (anonymized) creators never appear. *total: rows without limit/offset.
-    virtual bool QueryRows(const std::string& which, const std::vector<std::string>& args,
-                           std::vector<std::vector<std::string>>* rows, int64_t* total) = 0;
-    // Edits creator fields (JSON object of data fields); validated with core; one audit
-    // row per changed field. Answer: the new bundle, or field errors (code/field/message).
-    enum class EditOutcome { Ok, NotFound, Invalid, Conflict, StorageError };
-    virtual EditOutcome EditCreator(const std::string& id, const nlohmann::json& fields,
-                                    const std::string& actor, nlohmann::json* errors) = 0;
-    // [{"at","actor","field","old","new"}], oldest first.
-    virtual std::optional<nlohmann::json> CreatorAudit(const std::string& id) = 0;
-    // `from` becomes an alias of `into` (its needs/offers/attendances move; published
-    // by pull). NotFound if either is unknown, Conflict if they are the same person.
-    virtual EditOutcome MergeCreators(const std::string& from, const std::string& into,
-                                      const std::string& actor) = 0;
-    // GDPR erasure (see docs/server.md): personal data gone, aggregate rows kept under a
-    // fresh anonymous id. *summary: what was erased/kept (counts, no personal data).
-    virtual EditOutcome EraseCreator(const std::string& id, const std::string& actor,
-                                     nlohmann::json* summary) = 0;
+    //                email, at]  args {event_id or "" = all}; erased people's rows stay with
+    //                empty personal columns (counts stay right).
+    //  "contacts"   [creator_id, first_name, last_name, email, preferred_lang]: live creators
+    //                with a need for args[0] and data.consents.contact.given == true.
+    //  "duplicates" [group key, creator_id, first_name, last_name, email]: live creators
+    //                whose case-folded NFC "first last" is shared with another identity
+    //                key; rows of one group adjacent; *total = number of groups.
+    virtual bool QueryRows(const std::string& /*which*/, const std::vector<std::string>& /*args*/,
+                           std::vector<std::vector<std::string>>* /*rows*/, int64_t* /*total*/) {
+        return false;
+    }
+    // Edits creator data fields (first_name, last_name, email, phone, postcode, commune,
+    // website, structure_name, other_profession, preferred_lang): validated with core,
+    // one creator_audit row per changed field (actor, field, old, new). Invalid: *errors
+    // = [{code, field, message}]; Conflict: the email is another creator's.
+    virtual EditOutcome EditCreator(const std::string& /*id*/, const nlohmann::json& /*fields*/,
+                                    const std::string& /*actor*/, nlohmann::json* /*errors*/) {
+        return EditOutcome::StorageError;
+    }
+    // [{"at","actor","field","old","new"}], oldest first; nullopt if no live creator.
+    virtual std::optional<nlohmann::json> CreatorAudit(const std::string& /*id*/) { return std::nullopt; }
+    // `from` becomes an alias of `into`: its needs/offers/attendances/sectors/professions,
+    // aliases and audit rows move to `into`; the alias is published by pull. NotFound if
+    // either is unknown, Conflict if both name the same creator.
+    virtual EditOutcome MergeCreators(const std::string& /*from*/, const std::string& /*into*/,
+                                      const std::string& /*actor*/) {
+        return EditOutcome::StorageError;
+    }
+    // GDPR erasure (docs/server.md): personal data gone; what the needs report counts is
+    // kept under a fresh anonymous creator (erased_at set). *summary: what was erased and
+    // kept (counts, no personal data); an `erasures` row records it.
+    virtual EditOutcome EraseCreator(const std::string& /*id*/, const std::string& /*actor*/,
+                                     nlohmann::json* /*summary*/) {
+        return EditOutcome::StorageError;
+    }
 };
 
 // Opens the store named by `location`: a file path (SQLite). A "postgresql://" URL is

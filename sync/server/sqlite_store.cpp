@@ -612,9 +612,12 @@ public:
     // [SECTION] pull, reference data ---------------------------------------------------
     bool LogReference(const std::string& entity, const std::string& id, const std::string& op, const json& data,
                       const std::string& device_id = "") {
-        Stmt s = db_->Prepare("INSERT INTO reference_log(entity, id, op, data, device_id) VALUES (?,?,?,?,?)");
+        // (Without device_id when it is empty: seeding runs before migration 2 adds it.)
+        Stmt s = db_->Prepare(device_id.empty()
+                                  ? "INSERT INTO reference_log(entity, id, op, data) VALUES (?,?,?,?)"
+                                  : "INSERT INTO reference_log(entity, id, op, data, device_id) VALUES (?,?,?,?,?)");
         s.Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data.dump());
-        if (device_id.empty()) s.BindNull(5); else s.Bind(5, device_id);
+        if (!device_id.empty()) s.Bind(5, device_id);
         return s.Run();
     }
 

@@ -89,6 +89,21 @@ Registration MakeRegistration(std::mt19937_64& rng, const std::string& email, in
     return r;
 }
 
+std::string UrlEncode(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string o;
+    for (unsigned char c : s) {
+        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            o += char(c);
+        } else {
+            o += '%';
+            o += hex[c >> 4];
+            o += hex[c & 15];
+        }
+    }
+    return o;
+}
+
 std::string KeyOf(const std::string& email) {
     std::string norm;
     comptoir::NormalizeEmail(email, &norm);
@@ -210,7 +225,7 @@ TEST_CASE("fault: 4 kiosks, 10,400 registrations, network faults and SIGKILLed s
     }
     stop_chaos = true;
     chaos.join();
-    REQUIRE(restart_failures == 0);
+    REQUIRE(restart_failures.load() == 0);
     const double chaos_seconds = SecondsSince(t0);
     CHECK(save_failures == 0);
 
@@ -242,18 +257,35 @@ TEST_CASE("fault: 4 kiosks, 10,400 registrations, network faults and SIGKILLed s
         CHECK(dev.store->PendingCount() == 0);
         CHECK(dev.store->RejectedOutbox().empty());
         CHECK(dev.engine->Status().rejected == 0);
+        int64_t api_mismatches = 0;
         for (const auto& [key, decl] : declared[size_t(d)]) {
-            auto c = dev.store->FindCreatorByEmail(decl.email);
-            REQUIRE(c.has_value());
+            // The kiosk's storage itself: the person's row and live needs, read with SQL.
+            comptoir::Stmt cs = dev.store->db().Prepare(
+                "SELECT id FROM creators WHERE email_key = ? AND deleted = 0");
+            cs.Bind(1, key);
+            REQUIRE(cs.Step());
+            std::string creator_id = cs.Text(0);
+            comptoir::Stmt ns = dev.store->db().Prepare(
+                "SELECT id, item FROM needs WHERE creator_id = ? AND deleted = 0");
+            ns.Bind(1, creator_id);
             std::set<std::string> got;
-            for (const auto& n : dev.store->NeedsOf(c->id)) {
-                got.insert(n.item);
-                device_need[n.id] = {key, n.item};
+            while (ns.Step()) {
+                got.insert(ns.Text(1));
+                device_need[ns.Text(0)] = {key, ns.Text(1)};
             }
             CHECK(got == decl.items);
-            device_creator[c->id] = key;
+            device_creator[creator_id] = key;
             expected_needs_per_key[key] += int64_t(decl.items.size());
+            // What the app sees through LocalStore's API (staff screens, returning creators).
+            auto c = dev.store->FindCreatorByEmail(decl.email);
+            std::set<std::string> api_items;
+            if (c)
+                for (const auto& n : dev.store->NeedsOf(c->id)) api_items.insert(n.item);
+            if (!c || !dev.store->GetCreator(c->id) || api_items != decl.items) api_mismatches++;
         }
+        // Fails while LocalStore follows a pulled creator_alias to a creator this kiosk does
+        // not hold (see fault-regressions.cpp).
+        CHECK_MESSAGE(api_mismatches == 0, "LocalStore::GetCreator/NeedsOf lose people merged on the server");
         comptoir::Stmt cnt = dev.store->db().Prepare("SELECT COUNT(*) FROM creators");
         REQUIRE(cnt.Step());
         CHECK(cnt.Int(0) == int64_t(declared[size_t(d)].size()));
@@ -279,7 +311,7 @@ TEST_CASE("fault: 4 kiosks, 10,400 registrations, network faults and SIGKILLed s
         for (const std::string& email : sample) {
             std::string key = KeyOf(email);
             if (!expected_keys.count(key)) continue;
-            auto r = testsrv::GetAuth(cli, "/api/v1/creators?email=" + httplib::detail::encode_url(email), token);
+            auto r = testsrv::GetAuth(cli, "/api/v1/creators?email=" + UrlEncode(email), token);
             REQUIRE(r);
             REQUIRE(r->status == 200);
             json b = testsrv::Body(r);
@@ -377,8 +409,8 @@ TEST_CASE("fault: 4 kiosks, 10,400 registrations, network faults and SIGKILLed s
     MESSAGE("seed " << seed << "; " << kDevices << " kiosks; " << saves << " registrations saved ("
             << shared_saves << " with a shared email, " << re_registrations << " re-registrations); "
             << expected_keys.size() << " people, " << device_need.size() << " live needs");
-    MESSAGE("server SIGKILLed " << kills << " times (" << kills_in_flight << " with a request at the server), "
-            << down_ms_total / 1000.0 << " s down in total; chaos phase " << chaos_seconds << " s, total "
+    MESSAGE("server SIGKILLed " << kills.load() << " times (" << kills_in_flight.load() << " with a request at the server), "
+            << double(down_ms_total.load()) / 1000.0 << " s down in total; chaos phase " << chaos_seconds << " s, total "
             << SecondsSince(t0) << " s");
     MESSAGE("proxy: " << ps.connections << " connections (" << faults << "); " << ps.upstream_connect_failures
             << " refused while the server was down");
@@ -389,7 +421,7 @@ TEST_CASE("fault: 4 kiosks, 10,400 registrations, network faults and SIGKILLed s
     MESSAGE("push results: " << sum.applied << " applied, " << sum.duplicate << " duplicate (resent after a lost "
             << "answer), " << sum.stale << " stale, " << sum.rejected << " rejected");
     CHECK(sum.rejected == 0);
-    CHECK(kills >= kMinKills);
+    CHECK(kills.load() >= kMinKills);
     CHECK(sum.duplicate > 0);  // answers were lost after the server applied a batch
     for (int f = 0; f < int(Fault::kCount); ++f) CHECK(ps.by_fault[f] > 0);
 }

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 extern char** environ;
@@ -15,6 +18,20 @@ extern char** environ;
 namespace faulttest {
 
 namespace {
+
+// The binary under test: env COMPTOIR_SERVER_BIN (scripts/test sets it; an ASan build),
+// else the one CMake built next to these tests.
+std::string ServerBinary() {
+    const char* env = std::getenv("COMPTOIR_SERVER_BIN");
+    return env && *env ? env : COMPTOIR_SERVER_BIN;
+}
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
 
 int WaitExit(int pid) {
     int status = 0;
@@ -26,8 +43,9 @@ int WaitExit(int pid) {
 // fork + execve; the child lowers RLIMIT_FSIZE and ignores SIGXFSZ (so a write past the
 // limit fails with EFBIG instead of killing the server). Everything the child touches is
 // prepared before fork (only async-signal-safe calls after it).
-int SpawnServer(const std::vector<std::string>& args, const std::string& log_path, int64_t fsize_limit) {
-    std::string bin = COMPTOIR_SERVER_BIN;
+int SpawnServer(const std::vector<std::string>& args, const std::string& log_path, int64_t fsize_limit,
+                const std::string& in_path = "/dev/null", const std::string& out_path = "/dev/null") {
+    std::string bin = ServerBinary();
     std::vector<std::string> argv_s = {bin};
     for (auto& a : args) argv_s.push_back(a);
     std::vector<char*> argv;
@@ -42,16 +60,17 @@ int SpawnServer(const std::vector<std::string>& args, const std::string& log_pat
     for (auto& e : env_s) envp.push_back(e.data());
     envp.push_back(nullptr);
     int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (log_fd < 0 || null_fd < 0) {
-        if (log_fd >= 0) close(log_fd);
-        if (null_fd >= 0) close(null_fd);
+    int in_fd = open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
+    int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (log_fd < 0 || in_fd < 0 || out_fd < 0) {
+        for (int fd : {log_fd, in_fd, out_fd})
+            if (fd >= 0) close(fd);
         return -1;
     }
     pid_t pid = fork();
     if (pid == 0) {
-        dup2(null_fd, 0);
-        dup2(null_fd, 1);
+        dup2(in_fd, 0);
+        dup2(out_fd, 1);
         dup2(log_fd, 2);
         // Sockets of the test process (proxy, device transports) must not live on in the
         // server: a dropped connection would stay open through the child's copy.
@@ -65,7 +84,8 @@ int SpawnServer(const std::vector<std::string>& args, const std::string& log_pat
         _exit(127);
     }
     close(log_fd);
-    close(null_fd);
+    close(in_fd);
+    close(out_fd);
     return pid;
 }
 
@@ -143,7 +163,16 @@ bool ServerProcess::Alive() {
 testsrv::CommandResult ServerProcess::Cli(std::vector<std::string> args, const std::string& stdin_text) const {
     args.push_back("--database");
     args.push_back(database_);
-    return testsrv::RunServerCli(args, stdin_text);
+    std::string in = dir_ + "/cli.stdin", out = dir_ + "/cli.stdout", err = dir_ + "/cli.stderr";
+    std::ofstream(in, std::ios::binary | std::ios::trunc) << stdin_text;
+    unlink(err.c_str());
+    testsrv::CommandResult r;
+    int pid = SpawnServer(args, err, 0, in, out);
+    if (pid <= 0) return r;
+    r.exit_code = WaitExit(pid);
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
 }
 
 }  // namespace faulttest

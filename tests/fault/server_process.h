@@ -9,6 +9,7 @@
 //   srv.Alive();                              // still running (not crashed)?
 //   srv.Stop();                               // SIGTERM, returns the exit status
 //
+// The binary: env COMPTOIR_SERVER_BIN if set, else the one built with the tests.
 // Each start appends the server's stderr (JSON logs) to <dir>/server.log.
 #pragma once
 #include <cstdint>

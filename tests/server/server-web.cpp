@@ -2,6 +2,8 @@
 // needs report, metrics, logs without secrets, graceful shutdown.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 #include <fstream>
@@ -153,13 +155,31 @@ TEST_CASE("docs/openapi.yaml lists exactly the server's routes, and each answers
                              .dump(),
                          dev.token);
     REQUIRE(push->status == 200);
-    for (const auto& [method, path] : documented) {
+    REQUIRE(srv.Cli({"event", "add", "--title", "Contrat", "--date", "2026-11-27", "--id", "contrat-2026"}).exit_code == 0);
+    // Each documented method with its own verb and real ids; DELETE (erasure) last, revoke
+    // after the device's own calls.
+    std::vector<std::pair<std::string, std::string>> ordered(documented.begin(), documented.end());
+    std::stable_partition(ordered.begin(), ordered.end(), [](const auto& m) {
+        return m.first != "DELETE" && m.second.find("/revoke") == std::string::npos;
+    });
+    for (const auto& [method, path] : ordered) {
         CAPTURE(method + " " + path);
-        std::string p = std::regex_replace(path, std::regex(R"(\{id\})"), creator);
+        std::string id = path.find("/devices/") != std::string::npos  ? dev.id
+                         : path.find("/events/") != std::string::npos ? std::string("contrat-2026")
+                                                                      : creator;
+        std::string p = std::regex_replace(path, std::regex(R"(\{id\})"), id);
+        if (path.find("/catalogue/") != std::string::npos)
+            p = "/api/v1/catalogue/need_item/materiel.son";
+        p = std::regex_replace(p, std::regex(R"(\{item\})"), "materiel.son");
+        p = std::regex_replace(p, std::regex(R"(\{username\})"), "admin-test");
         std::string token = path.find("/sync/") != std::string::npos ? dev.token : srv.AdminToken();
+        httplib::Headers h = {{"Authorization", "Bearer " + token}};
         httplib::Result r = method == "GET"
                                 ? GetAuth(cli, p == "/api/v1/creators" ? p + "?email=fanny%40example.be" : p, token)
-                                : PostJson(cli, p, "{}", token);
+                            : method == "PATCH"  ? cli.Patch(p.c_str(), h, "{}", "application/json")
+                            : method == "PUT"    ? cli.Put(p.c_str(), h, "{}", "application/json")
+                            : method == "DELETE" ? cli.Delete(p.c_str(), h)
+                                                 : PostJson(cli, p, "{}", token);
         REQUIRE(r);
         CHECK(r->status != 404);
         CHECK(r->status != 405);

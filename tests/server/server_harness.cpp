@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -100,6 +102,77 @@ CommandResult RunServerCli(const std::vector<std::string>& args, const std::stri
     return r;
 }
 
+std::string TestDatabaseUrl() {
+    const char* e = std::getenv("COMPTOIR_TEST_DATABASE_URL");
+    std::string url = e ? e : "";
+    return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ? url : "";
+}
+
+bool UsingPostgres() { return !TestDatabaseUrl().empty(); }
+
+namespace {
+
+// Runs one statement on the admin URL; "" on success, else the error.
+std::string PgExec(const std::string& url, const std::string& sql) {
+    PGconn* c = PQconnectdb(url.c_str());
+    std::string err;
+    if (PQstatus(c) != CONNECTION_OK) {
+        err = PQerrorMessage(c);
+    } else {
+        PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);  // "drop cascades to …"
+        PGresult* r = PQexec(c, sql.c_str());
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
+        PQclear(r);
+    }
+    PQfinish(c);
+    return err;
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase(const std::string& dir) {
+    if (dir.empty()) return;  // not used (TestServer given a database)
+    std::string url = TestDatabaseUrl();
+    if (url.empty()) {
+        location_ = dir + "/data/comptoir.db";  // parent dir created by the server
+        return;
+    }
+    std::string id = comptoir::NewUuid();
+    schema_ = "t_";
+    for (char ch : id)
+        if (ch != '-') schema_ += ch;
+    error_ = PgExec(url, "CREATE SCHEMA " + schema_);
+    location_ = url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+}
+
+std::vector<std::string> PgTablesContaining(const std::string& location, const std::string& needle) {
+    std::vector<std::string> hits;
+    PGconn* c = PQconnectdb(location.c_str());
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult* cols = PQexec(c,
+                            "SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position");
+    REQUIRE(PQresultStatus(cols) == PGRES_TUPLES_OK);
+    CHECK(PQntuples(cols) > 10);
+    for (int i = 0; i < PQntuples(cols); ++i) {
+        std::string table = PQgetvalue(cols, i, 0), col = PQgetvalue(cols, i, 1);
+        std::string sql = "SELECT count(*) FROM \"" + table + "\" WHERE strpos(CAST(\"" + col + "\" AS TEXT), $1) > 0";
+        const char* params[] = {needle.c_str()};
+        PGresult* r = PQexecParams(c, sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0);
+        CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10) > 0)
+            hits.push_back(table + "." + col);
+        PQclear(r);
+    }
+    PQclear(cols);
+    PQfinish(c);
+    return hits;
+}
+
+TestDatabase::~TestDatabase() {
+    if (!schema_.empty()) PgExec(TestDatabaseUrl(), "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+}
+
 int FreePort() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
@@ -116,8 +189,13 @@ int FreePort() {
     return port;
 }
 
-TestServer::TestServer(std::vector<std::string> extra_args, std::string web_root) {
-    database_ = dir_.path + "/data/comptoir.db";   // parent dir created by the server
+TestServer::TestServer(std::vector<std::string> extra_args, std::string web_root, std::string database)
+    : db_(database.empty() ? dir_.path : std::string()) {
+    database_ = database.empty() ? db_.Location() : database;
+    if (!db_.Error().empty()) {
+        MESSAGE("cannot create the test database: " << db_.Error());
+        return;
+    }
     log_path_ = dir_.path + "/server.log";
     std::string null_in = "/dev/null";
     for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) {

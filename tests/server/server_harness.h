@@ -8,6 +8,11 @@
 //   int status = srv.Stop();                     // SIGTERM, waits, exit status
 //
 // Server stderr (its JSON logs) goes to <temp dir>/server.log (LogText()).
+//
+// Backend: SQLite (a file in the temp dir) unless COMPTOIR_TEST_DATABASE_URL is a
+// postgresql:// URL (e.g. `scripts/pg url`): then every TestServer gets a fresh schema
+// in that database (TestDatabase: CREATE SCHEMA t_<random>, dropped at the end), its
+// URL carrying ?options=-csearch_path=<schema>. The same suites run on both backends.
 #pragma once
 #include <httplib.h>
 
@@ -36,6 +41,31 @@ struct CommandResult {
 CommandResult RunServerCli(const std::vector<std::string>& args, const std::string& stdin_text = "",
                            const std::vector<std::string>& env = {});
 
+// The PostgreSQL URL of COMPTOIR_TEST_DATABASE_URL, or "" (= SQLite).
+std::string TestDatabaseUrl();
+bool UsingPostgres();
+
+// A fresh, empty database for one server: a SQLite file path under `dir`, or a new
+// PostgreSQL schema (dropped by the destructor). Location() is what --database takes.
+class TestDatabase {
+public:
+    explicit TestDatabase(const std::string& dir);
+    ~TestDatabase();
+    TestDatabase(const TestDatabase&) = delete;
+    TestDatabase& operator=(const TestDatabase&) = delete;
+    const std::string& Location() const { return location_; }
+    const std::string& Error() const { return error_; }   // "" when ready
+    const std::string& Schema() const { return schema_; } // PostgreSQL only
+
+private:
+    std::string location_, schema_, error_;
+};
+
+// PostgreSQL twin of a raw-file scan: "table.column" of every column (of the schema
+// named by `location`'s search_path) whose text contains `needle`. For tests that check
+// that something (an erased person's name) is gone from every table.
+std::vector<std::string> PgTablesContaining(const std::string& location, const std::string& needle);
+
 struct TestDevice {
     std::string id;
     std::string token;
@@ -43,7 +73,10 @@ struct TestDevice {
 
 class TestServer {
 public:
-    explicit TestServer(std::vector<std::string> extra_args = {}, std::string web_root = "");
+    // database: "" = a fresh TestDatabase of its own; else that location (several
+    // servers sharing one database, as in tests/scale).
+    explicit TestServer(std::vector<std::string> extra_args = {}, std::string web_root = "",
+                        std::string database = "");
     ~TestServer();
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;
@@ -62,6 +95,7 @@ public:
 
 private:
     TempDir dir_;
+    TestDatabase db_;
     std::string database_;
     std::string log_path_;
     int port_ = 0;

@@ -70,9 +70,9 @@
     Module.ccall('comptoir_overlay_activate', null, ['string'], [key]);
   }
   function configureInput(kind) {
-    // kind: 0 text, 1 email, 2 PIN, 3 code (app/ui.h FieldKind)
-    input.type = kind === 2 ? 'password' : 'text';
-    input.setAttribute('inputmode', kind === 1 ? 'email' : kind === 2 ? 'numeric' : 'text');
+    // kind: 0 text, 1 email, 2 PIN, 3 code, 4 phone, 5 number (app/ui.h FieldKind)
+    input.type = kind === 2 ? 'password' : kind === 4 ? 'tel' : 'text';
+    input.setAttribute('inputmode', ['text', 'email', 'numeric', 'text', 'tel', 'numeric'][kind] || 'text');
     input.setAttribute('autocapitalize', kind === 0 ? 'words' : kind === 3 ? 'characters' : 'none');
     input.setAttribute('autocorrect', 'off');
     input.spellcheck = false;
@@ -128,7 +128,7 @@
       if (e.key === 'Tab' || e.key === 'Enter') {
         e.preventDefault();
         sendInput();
-        Module._comptoir_overlay_next(e.shiftKey ? 1 : 0);
+        Module._comptoir_overlay_next(e.key === 'Enter' ? 2 : e.shiftKey ? 1 : 0);   // Enter after the last field submits
       } else if (e.key === 'Escape') {
         e.preventDefault();
         Module._comptoir_overlay_blur();
