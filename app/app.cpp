@@ -78,6 +78,18 @@ void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
     }
 }
 
+std::string PhoneUrl(const std::string& app_url, const std::string& event_id) {
+    std::string url = app_url.substr(0, app_url.find('#'));
+    if (!event_id.empty()) url += "#event=" + event_id;
+    return url;
+}
+
+void ApplyEventFromUrl(AppState&, AppServices& s, const std::string& event_id) {
+    if (event_id.empty() || !IsCatalogueId(event_id)) return;
+    for (const Event& e : Events(s))
+        if (e.id == event_id) SetCurrentEvent(s, e.id);
+}
+
 void OverrideIdleTimes(AppState& st, int warn_s, int countdown_s) {
     if (warn_s > 0) st.kiosk.idle_warn_s = warn_s;
     if (countdown_s > 0) st.kiosk.idle_countdown_s = countdown_s;
@@ -118,7 +130,7 @@ std::string StateJson(const AppState& st) {
         j["idle_warning"] = std::max<int64_t>(left, 0);
     }
     // The app can take a new version now (web/sw.js waits for this): nobody is mid-way.
-    j["idle"] = !IsSessionScreen(st.screen) && st.screen != Screen::Done && !st.reg.saving;
+    j["idle"] = st.screen == Screen::Start && !st.reg.saving && st.idle_warning_at == 0;
     if (st.screen == Screen::Register) {
         nlohmann::json errs = nlohmann::json::array();
         for (const FieldError& e : st.reg.errors) errs.push_back({{"field", e.field}, {"code", ErrorWireId(e.code)}});
@@ -127,7 +139,10 @@ std::string StateJson(const AppState& st) {
         j["step"] = WizardStepName(st.reg.step);
     }
     if (st.screen == Screen::Setup) j["working"] = st.setup.working;
-    if (st.screen == Screen::Start) j["creators_on_device"] = st.creators_on_device;
+    if (st.screen == Screen::Start) {
+        j["creators_on_device"] = st.creators_on_device;
+        j["qr_url"] = st.qr_url;
+    }
     if (st.screen == Screen::Returning) {
         const char* r[] = {"none", "not_found", "found", "checked_in"};
         j["result"] = r[static_cast<int>(st.ret.result)];

@@ -135,7 +135,14 @@ struct AppState {
     uint32_t session = 1;              // ImGui ID scope of the current session
     int64_t idle_warning_at = 0;       // the inactivity warning is showing since (0 = not)
     int64_t logo_press_at = 0;         // long-press on the logo opens the staff PIN pad
+    std::string app_url;               // where phones open the app (QR code on Start); "" = no QR
+    std::string qr_url;                // the URL in the QR code drawn last (test hook)
 };
+
+// "https://host/path/" + "#event=<id>" (the QR code on Start).
+std::string PhoneUrl(const std::string& app_url, const std::string& event_id);
+// Applies "#event=<id>" from the URL: makes that event current if it is known here.
+void ApplyEventFromUrl(AppState& st, AppServices& s, const std::string& event_id);
 
 void NoteUserInput(AppState& st, int64_t now_ms);
 constexpr int64_t kLogoLongPressMs = 1500;

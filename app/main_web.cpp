@@ -176,6 +176,16 @@ EM_JS(void, js_enroll_code, (char* out, int size), {
     try { code = m ? decodeURIComponent(m[1]) : ""; } catch (e) {}
     stringToUTF8(code, out, size);
 });
+// The page's address without query or fragment: what the QR code on Start points to.
+EM_JS(void, js_app_url, (char* out, int size), {
+    stringToUTF8(window.location.origin + window.location.pathname, out, size);
+});
+EM_JS(void, js_hash_event, (char* out, int size), {
+    var m = /[#&]event=([^&]*)/.exec(window.location.hash || "");
+    var v = "";
+    try { v = m ? decodeURIComponent(m[1]) : ""; } catch (e) {}
+    stringToUTF8(v, out, size);
+});
 // Test/demo only: "?idle=WARN,COUNTDOWN" (seconds) shortens the inactivity timeouts.
 EM_JS(int, js_idle_override, (int* out), {
     var m = /[?&]idle=([0-9]+),([0-9]+)/.exec(window.location.search || "");
@@ -333,6 +343,11 @@ int main() {
     char code[256] = {};
     js_enroll_code(code, sizeof code);
     InitApp(web.state, web.services, code);
+    char url[2048] = {}, event[256] = {};
+    js_app_url(url, sizeof url);
+    js_hash_event(event, sizeof event);
+    web.state.app_url = url;
+    if (web.state.screen == Screen::Start) ApplyEventFromUrl(web.state, web.services, event);
     int idle[2] = {0, 0};
     if (js_idle_override(idle)) OverrideIdleTimes(web.state, idle[0], idle[1]);
     EM_ASM({ if (Module['comptoirPlatform']) Module['comptoirPlatform'].started(); });

@@ -418,18 +418,27 @@ void StepConsents(RegistrationForm& f, Lang L) {
 void SummarySection(AppState& st, WizardStep step, AppText title, const std::vector<std::string>& lines) {
     const Lang L = st.lang;
     ImGui::Dummy(ImVec2(0, ui::Px(6)));
-    ImGui::PushFont(ui::GetFonts().heading);
-    ImGui::TextUnformatted(T(L, title));
-    ImGui::PopFont();
+    // Heading on the left (wrapped before the button), "Edit" on the right.
     const char* edit = T(L, AppText::RegEdit);
+    ImGui::PushFont(ui::GetFonts().bold);
+    const float bw = ImGui::CalcTextSize(edit).x + ui::Px(56);
+    ImGui::PopFont();
+    const ImVec2 top = ImGui::GetCursorPos();
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    ImGui::SetCursorPosY(top.y + ui::Px(12));
+    ImGui::PushFont(ui::GetFonts().heading);
+    ImGui::PushTextWrapPos(right - bw - ui::Px(12));
+    ImGui::TextUnformatted(T(L, title));
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    const float heading_bottom = ImGui::GetCursorPosY();
+    ImGui::SetCursorPos(ImVec2(right - bw, top.y));
     std::string key = std::string("sum.edit.") + WizardStepName(step);
-    ImGui::SameLine();
-    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(edit).x - ui::Px(56));
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ui::Px(14));
-    if (ui::SecondaryButton(key.c_str(), edit)) {
+    if (ui::SecondaryButton(key.c_str(), edit, bw)) {
         GoStep(st, step);
         st.reg.from_summary = true;
     }
+    ImGui::SetCursorPosY(std::max(heading_bottom, ImGui::GetCursorPosY()));
     std::string skey = std::string("sum.") + WizardStepName(step);
     ImGui::BeginGroup();
     for (const std::string& l : lines) ui::Paragraph(l.c_str());

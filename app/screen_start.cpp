@@ -17,6 +17,33 @@ void DrawStartScreen(AppState& st, AppServices& s) {
     ImGui::Dummy(ImVec2(0, ui::Px(4)));
     if (ui::SecondaryButton("start.returning", T(L, AppText::StartReturning), w)) GoTo(st, Screen::Returning);
     ImGui::Dummy(ImVec2(0, ui::Px(20)));
+    // "Register on your phone": a QR code of the app's address with the current event.
+    // Only on a wide screen (a kiosk or tablet); a phone is already the phone.
+    st.qr_url.clear();
+    if (!st.app_url.empty() && ImGui::GetIO().DisplaySize.x >= ui::Px(700)) {
+        auto ev = CurrentEvent(s);
+        std::string url = PhoneUrl(st.app_url, ev ? ev->id : "");
+        ImGui::Dummy(ImVec2(0, ui::Px(12)));
+        ImVec2 p = ImGui::GetCursorScreenPos();
+        const float side = ui::Px(168), pad = ui::Px(16);
+        const float w = ImGui::GetContentRegionAvail().x;
+        ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + side + 2 * pad), IM_COL32(255, 255, 255, 255),
+                                                  ui::Px(12));
+        ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+        if (ui::QrCode("start.qr", url, side)) {
+            st.qr_url = url;
+            ImGui::SameLine(0, ui::Px(24));
+            ImGui::BeginGroup();
+            ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ui::Px(24));
+            ImGui::PushTextWrapPos(ImGui::GetWindowContentRegionMax().x - pad);
+            ui::Heading(T(L, AppText::StartPhoneTitle));
+            ui::Paragraph(T(L, AppText::StartPhoneBody));
+            ImGui::PopTextWrapPos();
+            ImGui::EndGroup();
+        }
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + side + 2 * pad));
+        ImGui::Dummy(ImVec2(w, ui::Px(8)));
+    }
     StoreCounts c = Counts(s);
     st.creators_on_device = c.creators;
     std::string count = Tf(L, AppText::StartCount, static_cast<int>(c.creators));

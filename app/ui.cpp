@@ -8,12 +8,14 @@
 #include "app/ui.h"
 
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
 
 #include "imgui_internal.h"
+#include "qrcodegen.hpp"
 
 namespace comptoir::app::ui {
 
@@ -520,6 +522,46 @@ bool Chip(const char* key, const char* label, bool selected) {
     RecordLastItem(key);
     ImGui::PopID();
     return pressed;
+}
+
+// [SECTION] QR code
+bool QrCode(const char* key, const std::string& text, float side) {
+    // Encoding is cached: the same URL is drawn every frame.
+    static std::string cached_text;
+    static std::vector<bool> modules;
+    static int size = 0;
+    if (text != cached_text) {
+        cached_text = text;
+        modules.clear();
+        size = 0;
+        try {
+            qrcodegen::QrCode qr = qrcodegen::QrCode::encodeText(text.c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
+            size = qr.getSize();
+            modules.resize(static_cast<size_t>(size * size));
+            for (int y = 0; y < size; ++y)
+                for (int x = 0; x < size; ++x) modules[static_cast<size_t>(y * size + x)] = qr.getModule(x, y);
+        } catch (...) {   // too long for a QR code: draw nothing
+            size = 0;
+        }
+    }
+    if (size == 0) return false;
+    const int total = size + 8;   // quiet zone of 4 modules on each side
+    const float m = std::floor(side / total);   // whole pixels per module: crisp edges
+    if (m < 1) return false;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    p.x = std::floor(p.x);
+    p.y = std::floor(p.y);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + m * total, p.y + m * total), IM_COL32_WHITE);
+    for (int y = 0; y < size; ++y)
+        for (int x = 0; x < size; ++x)
+            if (modules[static_cast<size_t>(y * size + x)]) {
+                ImVec2 a(p.x + (x + 4) * m, p.y + (y + 4) * m);
+                dl->AddRectFilled(a, ImVec2(a.x + m, a.y + m), IM_COL32(0, 0, 0, 255));
+            }
+    ImGui::Dummy(ImVec2(m * total, m * total));
+    RecordLastItem(key);
+    return true;
 }
 
 }  // namespace comptoir::app::ui

@@ -83,6 +83,10 @@ bool CheckBox(const char* key, const char* label, bool* value);   // big, wrappe
 bool Chip(const char* key, const char* label, bool selected);     // toggle pill, flows on a line
 void ChipRowBegin();
 void ChipRowEnd();
+// A QR code of `text` (qrcodegen, medium error correction) drawn with rectangles,
+// dark on white with the 4-module quiet zone, `side` physical px wide. Returns false
+// (and draws nothing) if the text does not fit in a QR code.
+bool QrCode(const char* key, const std::string& text, float side);
 
 // --- text overlay (web) ---
 struct TextOverlayRequest {

@@ -2,6 +2,9 @@
 // cache name (a .js from one build with a .wasm from another fails to link). The build
 // replaces @CACHE_VERSION@ with a hash of the files (web/stamp-sw.cmake), so a new build
 // installs a new cache and deletes the old ones. API calls always go to the network.
+// A new version never interrupts someone mid-registration: it installs, then WAITS; the
+// page (web/js/platform.js) posts {type: 'skip-waiting'} only when the app is idle on
+// its start screen, then reloads itself into the new version.
 'use strict';
 const CACHE = 'comptoir-@CACHE_VERSION@';
 const FILES = ['./', 'index.html', 'comptoir.js', 'comptoir.wasm', 'comptoir.data', 'manifest.webmanifest',
@@ -9,6 +12,10 @@ const FILES = ['./', 'index.html', 'comptoir.js', 'comptoir.wasm', 'comptoir.dat
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES.map((f) => new Request(f, { cache: 'reload' })))));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {

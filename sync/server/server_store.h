@@ -1,5 +1,5 @@
 // sync/server/server_store.h — what comptoir-server keeps, behind one interface so a
-// PostgreSQL backend can be added next to the SQLite one (sqlite_store.cpp).
+// PostgreSQL backend (pg_store.cpp) lives next to the SQLite one (sqlite_store.cpp).
 //
 // Usage:
 //   std::string err;
@@ -199,8 +199,8 @@ public:
     }
 };
 
-// Opens the store named by `location`: a file path (SQLite). A "postgresql://" URL is
-// refused with a clear error until that backend exists.
+// Opens the store named by `location`: a file path (SQLite) or a "postgresql://" /
+// "postgres://" URL (PostgreSQL, pg_store.cpp). See store_factory.cpp.
 std::unique_ptr<ServerStore> OpenServerStore(const std::string& location, std::string* error);
 std::unique_ptr<ServerStore> OpenSqliteServerStore(const std::string& path, std::string* error);
 

@@ -75,6 +75,7 @@ std::string RoutePatternOf(const std::string& full) {
 }
 
 std::vector<std::string> TablesContaining(const std::string& db_path, const std::string& needle) {
+    if (testsrv::UsingPostgres()) return testsrv::PgTablesContaining(db_path, needle);
     std::string err;
     auto db = comptoir::Db::Open(db_path, &err);
     REQUIRE(db);

@@ -107,7 +107,14 @@
   window.comptoirTest = {
     widgets: function () { return JSON.parse(JSON.stringify(widgets)); },
     state: function () { return JSON.parse(stateText); },
-    frames: function () { return frames; }
+    frames: function () { return frames; },
+    // Service worker: {controlled, waiting, installing, updates}; checkUpdate() asks now.
+    sw: function () {
+      var reg = sw.registration;
+      return { controlled: !!navigator.serviceWorker && !!navigator.serviceWorker.controller,
+        waiting: !!(reg && reg.waiting), installing: !!(reg && reg.installing), updates: sw.updates };
+    },
+    checkUpdate: function () { return sw.registration ? sw.registration.update().then(function () { return true; }) : Promise.resolve(false); }
   };
 
   // --- text input ---
@@ -199,8 +206,35 @@
 
   // --- lifecycle ---
   // Offline start (web/sw.js); here rather than inline: the server's CSP forbids inline scripts.
+  // A new version installs in the background and waits (web/sw.js); it is let in only
+  // when the app says it is idle (state().idle: the start screen, nobody mid-way), and
+  // the page then reloads into it. The first install (no controller yet) never reloads.
+  var sw = { registration: null, hadController: false, reloading: false, updates: 0 };
+  function swIdle() {
+    try { return JSON.parse(stateText).idle === true; } catch (e) { return false; }
+  }
+  function swMaybeActivate() {
+    var reg = sw.registration;
+    if (!reg || !reg.waiting || !sw.hadController || !swIdle()) return;
+    reg.waiting.postMessage({ type: 'skip-waiting' });
+  }
   if ('serviceWorker' in navigator && location.protocol !== 'file:') {
-    window.addEventListener('load', function () { navigator.serviceWorker.register('sw.js').catch(function () {}); });
+    sw.hadController = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.addEventListener('controllerchange', function () {
+      if (!sw.hadController) { sw.hadController = true; return; }   // first install: keep going
+      if (sw.reloading) return;
+      sw.reloading = true;
+      window.location.reload();
+    });
+    window.addEventListener('load', function () {
+      navigator.serviceWorker.register('sw.js').then(function (reg) {
+        sw.registration = reg;
+        reg.addEventListener('updatefound', function () { sw.updates++; });
+        // Kiosks stay open for days: look for a new version every 30 minutes.
+        setInterval(function () { reg.update().catch(function () {}); }, 30 * 60 * 1000);
+      }).catch(function () {});
+    });
+    setInterval(swMaybeActivate, 1000);
   }
   window.addEventListener('online', function () { if (running) Module._comptoir_online(); });
   window.addEventListener('resize', function () { if (running) Module._comptoir_wake(); });

@@ -8,6 +8,8 @@
 import * as h from './harness.mjs';
 const { test, assert, click, typeInto, state, widgets, waitScreen, waitFor, shot, inputValue, inputVisible, sleep } = h;
 
+let chosenEvent = '', allEvents = [];
+
 async function main() {
   if (!h.checkBuilds()) return;
   const today = new Date().toISOString().slice(0, 10);
@@ -53,14 +55,14 @@ async function main() {
       assert(await inputValue(page) === '', `DOM input still holds "${await inputValue(page)}"`);
       assert(!(await inputVisible(page)), 'DOM input still visible');
       await click(page, 'start.new');
-      await waitScreen(page, 'register');
+      const r = await waitScreen(page, 'register');
+      assert(r.step === 'identity', `the next session starts at step ${r.step}`);
+      assert(r.errors.length === 0, `errors carried over: ${JSON.stringify(r.errors)}`);
       assert(!(await inputVisible(page)), 'a field is focused in the new session');
       for (const key of ['reg.first_name', 'reg.last_name']) {
         const v = await h.fieldValue(page, key);
         assert(v === '', `${key} holds "${v}" in the next session`);
       }
-      const r = await state(page);
-      assert(r.errors.length === 0, `errors carried over: ${JSON.stringify(r.errors)}`);
       await page.keyboard.press('Escape');
       await waitFor(page, 'reset-2', (x) => x.screen === 'start', 12000);
     });
@@ -105,6 +107,9 @@ async function main() {
       await click(page, key);
       await click(page, 'staff.event.auto');
       await click(page, key);
+      chosenEvent = key.slice('staff.event.'.length);
+      allEvents = Object.keys(await widgets(page)).filter((k) => k.startsWith('staff.event.') && !['staff.event.auto', 'staff.event.current'].includes(k))
+        .map((k) => k.slice('staff.event.'.length));
       const all = Object.keys(await widgets(page)).filter((k) => k.startsWith('staff.event.') && k !== 'staff.event.current');
       assert(all.length === 3, `expected auto + 2 events, got ${all.join(',')}`);
     });
@@ -151,6 +156,21 @@ async function main() {
       assert(s.kiosk_mode === true, 'kiosk mode not resumed');
     });
 
+    await test('desktop: the start screen shows a QR code of the app with the current event', async () => {
+      let s = await state(page);
+      assert(s.screen === 'start', `screen ${s.screen}`);
+      assert(chosenEvent, 'no event was chosen');
+      assert(s.qr_url === `${h.base}/#event=${chosenEvent}`, `QR url "${s.qr_url}", event ${chosenEvent}`);
+      const q = (await widgets(page))['start.qr'];
+      assert(q && Math.abs(q.w - q.h) < 1 && q.w >= 120, `QR widget ${JSON.stringify(q)}`);
+      await shot(page, 'desktop-start-qr.png');
+      // A phone opening "#event=<other>" gets that event preselected.
+      const other = allEvents.find((e) => e !== chosenEvent);
+      await page.goto(`${h.base}/#event=${encodeURIComponent(other)}`);
+      s = await waitScreen(page, 'start', 30000);
+      assert(s.qr_url.endsWith(`#event=${other}`), `after #event=${other}: QR url ${s.qr_url}`);
+    });
+
     await test('desktop: the staff panel locks itself after inactivity', async () => {
       await page.goto(`${h.base}/?idle=2,2`);
       await waitScreen(page, 'start', 30000);
@@ -168,6 +188,10 @@ async function main() {
     const pp = await phone.newPage();
     const t = { touch: true };
     if (!(await test('phone: enrollment by touch', () => h.enroll(pp, h.enrollmentCode('tablette kiosque'), 'Tablette', t, null, '?idle=4,3')))) return;
+    await test('phone: no QR code on a phone-sized screen', async () => {
+      const s = await state(pp);
+      assert(s.qr_url === '' && !(await widgets(pp))['start.qr'], `QR on a phone: ${s.qr_url}`);
+    });
     await test('phone: idle warning by touch, then reset', async () => {
       await click(pp, 'start.new', t);
       await waitScreen(pp, 'register');

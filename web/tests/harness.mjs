@@ -29,13 +29,13 @@ export function report(ok, name, detail) {
   if (ok) { passed++; console.log(`ok - ${name}`); } else { failed++; console.log(`not ok - ${name}${detail ? ` # ${detail}` : ''}`); }
 }
 export async function test(name, fn) {
-  try { await fn(); report(true, name); return true; } catch (e) { report(false, name, String(e && e.message || e).split('\n')[0]); return false; }
+  try { await fn(); report(true, name); return true; } catch (e) { report(false, name, String(e && e.message || e).split('\n')[0]); if (process.env.E2E_STACK) console.log(e.stack); return false; }
 }
 export function assert(cond, msg) { if (!cond) throw new Error(msg); }
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- the server -------------------------------------------------------------------
-const tmp = mkdtempSync(join(tmpdir(), 'comptoir-e2e-'));
+export const tmp = mkdtempSync(join(tmpdir(), 'comptoir-e2e-'));
 const db = join(tmp, 'comptoir.db');
 export function cli(args, input) {
   const r = spawnSync(SERVER, [...args, '--database', db], { input: input ?? '', encoding: 'utf8' });
@@ -54,12 +54,13 @@ export function checkBuilds() {
   return true;
 }
 // events: [{title, date, sector}] added before the server starts (default: one today).
-export async function startServer(events) {
+// webRoot: serve another copy of the app (default WEB).
+export async function startServer(events, webRoot) {
   cli(['admin', 'add', 'animatrice', '--role', 'staff'], 'e2e-Passw0rd-ok\n');
   const today = new Date().toISOString().slice(0, 10);
   for (const e of events || [{ title: 'Table sectorielle cinéma', date: today, sector: 'cinema' }])
     cli(['event', 'add', '--title', e.title, '--date', e.date, '--sector', e.sector || 'cinema', '--place', 'Mons']);
-  server = spawn(SERVER, ['serve', '--host', '127.0.0.1', '--port', String(port), '--database', db, '--web-root', WEB],
+  server = spawn(SERVER, ['serve', '--host', '127.0.0.1', '--port', String(port), '--database', db, '--web-root', webRoot || WEB],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   server.stderr.on('data', (d) => { err += d; });
