@@ -423,10 +423,10 @@ void TextOverlayActivate(const std::string& key) {
     g.activate_requested = true;
 }
 
-void TextOverlayNext(bool backwards) { g.move_focus = backwards ? -1 : 1; }
+void TextOverlayNext(bool backwards) { g.move_focus += backwards ? -1 : 1; }   // several keys before a frame add up
 
 void TextOverlayEnter() {
-    g.move_focus = 1;
+    g.move_focus += 1;
     g.enter = true;
 }
 

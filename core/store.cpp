@@ -396,8 +396,12 @@ struct LocalStore::Impl {
         s.Bind(1, id);
         return s.Step();
     }
+    // Follows an alias only to a creator this device holds: after a merge on the server
+    // the canonical person may live on another device (regression: fault-regressions).
     std::string Canonical(const std::string& id) {
-        Stmt s = db->Prepare("SELECT canonical_id FROM creator_aliases WHERE alias_id=?");
+        Stmt s = db->Prepare(
+            "SELECT a.canonical_id FROM creator_aliases a JOIN creators c ON c.id = a.canonical_id "
+            "WHERE a.alias_id=?");
         s.Bind(1, id);
         return s.Step() ? s.Text(0) : id;
     }

@@ -23,6 +23,9 @@
   var frames = 0;
   var overlayKey = '';
   var suppressBlur = false;
+  // Tab/Enter move the focus at the next frame; keys typed before it are kept here and
+  // given to the next field (a fast typist must not lose or misplace characters).
+  var moving = false, buffered = '';
   var touchId = null, touchStartX = 0, touchStartY = 0, touchMoved = false;
 
   function canvasPoint(clientX, clientY) {
@@ -92,14 +95,21 @@
       frames++;
     },
     overlay: function (active, key, value, kind, x, y, w, h, fontPx, activated) {
-      if (!active) { if (overlayKey || input.style.display !== 'none') hideInput(); return; }
+      if (!active) {
+        moving = false; buffered = '';
+        if (overlayKey || input.style.display !== 'none') hideInput();
+        return;
+      }
       placeInput(x, y, w, h, fontPx);
       if (activated || key !== overlayKey) {
         configureInput(kind);
         overlayKey = key;
-        input.value = value;
+        input.value = value + (moving ? buffered : '');
         if (document.activeElement !== input) input.focus({ preventScroll: true });
-        try { input.setSelectionRange(value.length, value.length); } catch (e) {}
+        try { input.setSelectionRange(input.value.length, input.value.length); } catch (e) {}
+        var typed = moving && buffered;
+        moving = false; buffered = '';
+        if (typed) sendInput();
       }
     }
   };
@@ -132,9 +142,15 @@
       if (e.target !== input) return;
       e.stopImmediatePropagation();   // GLFW must not type it a second time
       if (type !== 'keydown' || !running) return;
+      if (moving && e.key !== 'Tab' && e.key !== 'Enter' && e.key !== 'Escape') {
+        if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); buffered += e.key; }
+        else if (e.key === 'Backspace') { e.preventDefault(); buffered = buffered.slice(0, -1); }
+        return;
+      }
       if (e.key === 'Tab' || e.key === 'Enter') {
         e.preventDefault();
-        sendInput();
+        if (!moving) sendInput();
+        moving = true; buffered = '';
         Module._comptoir_overlay_next(e.key === 'Enter' ? 2 : e.shiftKey ? 1 : 0);   // Enter after the last field submits
       } else if (e.key === 'Escape') {
         e.preventDefault();

@@ -67,6 +67,35 @@ async function main() {
       await waitFor(page, 'reset-2', (x) => x.screen === 'start', 12000);
     });
 
+    await test('desktop: physical keyboard: Tab / Shift+Tab / Enter move between fields, Enter after the last one goes on', async () => {
+      await click(page, 'start.new');
+      await waitScreen(page, 'register');
+      await click(page, 'reg.first_name');
+      await page.keyboard.type('Jean', { delay: 10 });
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('Clavier', { delay: 10 });
+      await page.keyboard.press('Shift+Tab');
+      await h.settle(page);
+      assert(await inputValue(page) === 'Jean', `Shift+Tab did not go back to the first name (input "${await inputValue(page)}")`);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');         // Enter = next field
+      await page.keyboard.type('jean.clavier@example.be', { delay: 5 });
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');   // phone, postcode, commune
+      await h.settle(page);
+      let s = await state(page);
+      assert(s.step === 'identity', `left the step too early: ${s.step}`);
+      await page.keyboard.press('Enter');         // after the last field: next step
+      await h.settle(page);
+      s = await state(page);
+      assert(s.step === 'sectors', `Enter after the last field: step ${s.step}, errors ${JSON.stringify(s.errors)}`);
+      await click(page, 'wiz.back');
+      assert(await h.fieldValue(page, 'reg.last_name') === 'Clavier', 'last name typed after Tab is missing');
+      assert(await h.fieldValue(page, 'reg.email') === 'jean.clavier@example.be', 'email typed after Enter is missing');
+      await page.keyboard.press('Escape');
+      await click(page, 'reg.cancel');
+      await waitScreen(page, 'start');
+    });
+
     await test('desktop: long press on the logo opens the PIN pad; a short click does not', async () => {
       await click(page, 'header.logo');
       assert((await state(page)).screen === 'start', 'a short click opened the PIN pad');
