@@ -41,7 +41,7 @@ bool Stepper(const char* key, const char* label, int* value, int step, int lo, i
     ImGui::TextUnformatted(label);
     ImGui::PopFont();
     std::string minus = std::string(key) + ".minus", plus = std::string(key) + ".plus";
-    if (ui::SecondaryButton(minus.c_str(), "−", ui::Px(64))) {
+    if (ui::SecondaryButton(minus.c_str(), "-", ui::Px(64))) {
         *value = std::max(lo, *value - step);
         changed = true;
     }

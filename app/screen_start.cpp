@@ -1,5 +1,7 @@
 // app/screen_start.cpp — the welcome screen a creator sees first: register, or check in
 // when already registered.
+#include <algorithm>
+
 #include "app/app.h"
 #include "app/app_text.h"
 #include "imgui.h"
@@ -25,13 +27,16 @@ void DrawStartScreen(AppState& st, AppServices& s) {
         std::string url = PhoneUrl(st.app_url, ev ? ev->id : "");
         ImGui::Dummy(ImVec2(0, ui::Px(12)));
         ImVec2 p = ImGui::GetCursorScreenPos();
-        const float side = ui::Px(168), pad = ui::Px(16);
+        const float side = ui::Px(200), pad = ui::Px(16);
         const float w = ImGui::GetContentRegionAvail().x;
-        ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + side + 2 * pad), IM_COL32(255, 255, 255, 255),
-                                                  ui::Px(12));
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->ChannelsSplit(2);   // the card goes under its content once its height is known
+        dl->ChannelsSetCurrent(1);
         ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+        float bottom = p.y;
         if (ui::QrCode("start.qr", url, side)) {
             st.qr_url = url;
+            bottom = ImGui::GetItemRectMax().y + pad;
             ImGui::SameLine(0, ui::Px(24));
             ImGui::BeginGroup();
             ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ui::Px(24));
@@ -40,8 +45,12 @@ void DrawStartScreen(AppState& st, AppServices& s) {
             ui::Paragraph(T(L, AppText::StartPhoneBody));
             ImGui::PopTextWrapPos();
             ImGui::EndGroup();
+            bottom = std::max(bottom, ImGui::GetItemRectMax().y + pad);
         }
-        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + side + 2 * pad));
+        dl->ChannelsSetCurrent(0);
+        if (bottom > p.y) dl->AddRectFilled(p, ImVec2(p.x + w, bottom), IM_COL32(255, 255, 255, 255), ui::Px(12));
+        dl->ChannelsMerge();
+        ImGui::SetCursorScreenPos(ImVec2(p.x, bottom));
         ImGui::Dummy(ImVec2(w, ui::Px(8)));
     }
     StoreCounts c = Counts(s);

@@ -196,6 +196,7 @@ async function main() {
       // A phone opening "#event=<other>" gets that event preselected.
       const other = allEvents.find((e) => e !== chosenEvent);
       await page.goto(`${h.base}/#event=${encodeURIComponent(other)}`);
+      await page.reload();    // a hash-only goto does not load the page again
       s = await waitScreen(page, 'start', 30000);
       assert(s.qr_url.endsWith(`#event=${other}`), `after #event=${other}: QR url ${s.qr_url}`);
     });
