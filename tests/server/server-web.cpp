@@ -206,7 +206,8 @@ TEST_CASE("needs report: distinct creators per item, threshold, filters") {
     auto cli = srv.Client();
     auto push = PostJson(cli, "/api/v1/sync/push", MakeBatch(dev.id, changes).dump(), dev.token);
     REQUIRE(push->status == 200);
-    for (const json& r : Body(push)["results"]) CHECK(r["status"] == "applied");
+    const json push_body = Body(push);  // range-for over Body(push)[...] would read a dead temporary
+    for (const json& r : push_body["results"]) CHECK(r["status"] == "applied");
 
     auto find_item = [](const json& report, const std::string& item) {
         for (const json& row : report["items"])
