@@ -1150,11 +1150,14 @@ public:
 private:
     std::mutex mutex_;
     std::unique_ptr<Db> db_;
+    // The report's facts stay loaded between requests and reload only when the database
+    // changed (core/needs_report.h): a few ms per report instead of ~200 ms at 100k.
+    NeedsReportIndex report_index_;
 };
 
 }  // namespace
 
-// Needs report: core's ComputeNeedsReport over the same tables (core/needs_report.h).
+// Needs report: core's NeedsReportIndex over the same tables (core/needs_report.h).
 std::optional<json> SqliteServerStore::RunNeedsReport(const NeedsReportQuery& q, std::string* error) {
     ReportFilter f;
     f.sector = q.sector;
@@ -1163,7 +1166,11 @@ std::optional<json> SqliteServerStore::RunNeedsReport(const NeedsReportQuery& q,
     f.from_date = q.from_date;
     f.to_date = q.to_date;
     f.threshold = q.threshold;
-    comptoir::NeedsReport r = ComputeNeedsReport(*db_, f);
+    if (!report_index_.Refresh(*db_)) {
+        *error = report_index_.Error();
+        return std::nullopt;
+    }
+    comptoir::NeedsReport r = report_index_.Compute(f);
     if (!r.ok) {
         *error = r.error;
         return std::nullopt;
