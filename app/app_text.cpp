@@ -12,6 +12,8 @@ struct Row {
 constexpr Row kRows[] = {
 #define APP_TEXT(id, fr, nl, en) {{fr, nl, en}},
 #include "app/texts.inc"
+#include "app/admin_texts.inc"
+#include "app/admin_tabs_texts.inc"
 #undef APP_TEXT
 };
 static_assert(sizeof(kRows) / sizeof(kRows[0]) == static_cast<size_t>(AppText::Count_));

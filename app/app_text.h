@@ -12,6 +12,8 @@ namespace comptoir::app {
 enum class AppText : int {
 #define APP_TEXT(id, fr, nl, en) id,
 #include "app/texts.inc"
+#include "app/admin_texts.inc"
+#include "app/admin_tabs_texts.inc"
 #undef APP_TEXT
     Count_
 };
