@@ -5,10 +5,12 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
 #include "app/app_text.h"
+#include "core/clock.h"
 #include "imgui.h"
 #include "imgui_internal.h"   // ClearActiveID (long press)
 
@@ -32,6 +34,9 @@ const ScreenInfo kScreens[] = {
     {Screen::Returning, "returning", DrawReturningScreen, true},
     {Screen::StaffPin, "staff-pin", DrawStaffPinScreen, true},
     {Screen::Staff, "staff", DrawStaffScreen, true},
+    // Admin mode (app/admin.h): an idle session only where the device is a kiosk.
+    {Screen::AdminSignIn, "admin-signin", DrawAdminSignInScreen, true},
+    {Screen::Admin, "admin", DrawAdminScreen, true},
 };
 const ScreenInfo& Info(Screen s) {
     for (const ScreenInfo& i : kScreens)
@@ -48,6 +53,7 @@ void EndSession(AppState& st) {
     st.ret = ReturningForm{};
     st.pin = StaffPinForm{};
     st.staff = StaffForm{};
+    if (st.admin.from_kiosk) AdminSignOut(st);   // a kiosk's admin session ends with the visit
     st.idle_warning_at = 0;
     st.logo_press_at = 0;
     st.last_input_ms = 0;
@@ -64,13 +70,23 @@ void GoTo(AppState& st, Screen screen) {
     st.idle_warning_at = 0;
 }
 
-void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
+void InitApp(AppState& st, AppServices& s, const std::string& enroll_code, const std::string& join_code) {
     if (!StoreReady(s)) {
         st.screen = Screen::StorageError;
         return;
     }
     st.kiosk = LoadKioskSettings(s);
-    if (!IsEnrolled(s)) {
+    st.phone = IsPhone(s);
+    const bool enrolled = IsEnrolled(s);
+    if (!join_code.empty() && (!enrolled || (st.phone && PhoneJoinCode(s) != join_code))) {
+        st.phone = true;
+        st.kiosk_mode = false;
+        st.screen = Screen::Setup;
+        st.setup.join_code = join_code;
+        return;
+    }
+    if (st.phone) st.kiosk_mode = false;   // a personal device: no inactivity reset, no staff
+    if (!enrolled) {
         st.screen = Screen::Setup;
         st.setup.code = enroll_code;
     } else {
@@ -78,10 +94,32 @@ void InitApp(AppState& st, AppServices& s, const std::string& enroll_code) {
     }
 }
 
-std::string PhoneUrl(const std::string& app_url, const std::string& event_id) {
+std::string PhoneUrl(const std::string& app_url, const std::string& event_id, const std::string& join_code) {
     std::string url = app_url.substr(0, app_url.find('#'));
     if (!event_id.empty()) url += "#event=" + event_id;
+    if (!event_id.empty() && !join_code.empty()) url += "&join=" + join_code;
     return url;
+}
+
+std::string EventDateText(const std::string& iso_date, const std::string& today, Lang lang) {
+    if (iso_date == today || iso_date.size() != 10) return "";
+    const int y = std::atoi(iso_date.substr(0, 4).c_str()), m = std::atoi(iso_date.substr(5, 2).c_str()),
+              d = std::atoi(iso_date.substr(8, 2).c_str());
+    if (m < 1 || m > 12 || d < 1 || d > 31) return iso_date;
+    auto nth = [](const char* list, int n) {   // n-th item of "a,b,c"
+        std::string s = list;
+        size_t start = 0;
+        for (int i = 0; i < n; ++i) start = s.find(',', start) + 1;
+        return s.substr(start, s.find(',', start) - start);
+    };
+    // Day of the week (Sakamoto), 0 = Sunday.
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    const int yy = m < 3 ? y - 1 : y;
+    const int wd = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + d) % 7;
+    std::string out = nth(T(lang, AppText::WeekdaysShort), wd) + " " + std::to_string(d) + " " +
+                      nth(T(lang, AppText::MonthsLong), m - 1);
+    if (iso_date.substr(0, 4) != today.substr(0, 4)) out += " " + iso_date.substr(0, 4);
+    return out;
 }
 
 void ApplyEventFromUrl(AppState&, AppServices& s, const std::string& event_id) {
@@ -97,6 +135,9 @@ void OverrideIdleTimes(AppState& st, int warn_s, int countdown_s) {
 
 namespace {
 bool IdleWatched(const AppState& st) {
+    // An admin signed in from a browser that is not a kiosk has no inactivity reset.
+    const bool admin_screen = st.screen == Screen::Admin || st.screen == Screen::AdminSignIn;
+    if (admin_screen && !st.admin.from_kiosk) return false;
     return st.kiosk_mode && IsSessionScreen(st.screen) && !st.reg.saving && st.last_input_ms > 0;
 }
 int64_t WarnMs(const AppState& st) { return int64_t(st.kiosk.idle_warn_s) * 1000; }
@@ -123,7 +164,7 @@ int64_t NextTimerMs(const AppState& st) {
 
 std::string StateJson(const AppState& st) {
     nlohmann::json j = {{"screen", ScreenName(st.screen)}, {"lang", LangCode(st.lang)}, {"session", st.session},
-                        {"kiosk_mode", st.kiosk_mode}, {"idle_warn_s", st.kiosk.idle_warn_s},
+                        {"kiosk_mode", st.kiosk_mode}, {"phone", st.phone}, {"idle_warn_s", st.kiosk.idle_warn_s},
                         {"idle_countdown_s", st.kiosk.idle_countdown_s}};
     if (st.idle_warning_at > 0) {
         int64_t left = (st.idle_warning_at + CountdownMs(st) - st.now_ms + 999) / 1000;
@@ -147,6 +188,7 @@ std::string StateJson(const AppState& st) {
         const char* r[] = {"none", "not_found", "found", "checked_in"};
         j["result"] = r[static_cast<int>(st.ret.result)];
     }
+    if (st.screen == Screen::Admin || st.screen == Screen::AdminSignIn) AdminStateJson(st, &j);
     if (st.screen == Screen::StaffPin) {
         j["pin_length"] = st.pin.pin.size();
         j["pin_wrong"] = st.pin.wrong;
@@ -182,8 +224,8 @@ void DrawHeader(AppState& st, AppServices& s) {
     ImGui::SetCursorPosY(y0 + ui::Px(14));
     ImGui::TextUnformatted("CRC Mons");
     ImGui::PopStyleColor();
-    // Discreet staff entry: a long press on the logo (Start screen only).
-    if (st.screen == Screen::Start) {
+    // Discreet staff entry: a long press on the logo (Start screen only; never on phones).
+    if (st.screen == Screen::Start && !st.phone) {
         ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
         ImGui::SetCursorScreenPos(ImVec2(a.x - ui::Px(8), a.y - ui::Px(12)));
         ImGui::InvisibleButton("##logo", ImVec2(b.x - a.x + ui::Px(16), b.y - a.y + ui::Px(24)));
@@ -233,7 +275,10 @@ void DrawHeader(AppState& st, AppServices& s) {
     ImGui::PopStyleColor();
     ImGui::PopFont();
     if (auto ev = CurrentEvent(s)) {
-        std::string line = Tf(st.lang, AppText::CurrentEvent, ev->title.c_str());
+        // "Today: <title>", or the event's own date when it is another day.
+        std::string when = EventDateText(ev->date, NowRfc3339().substr(0, 10), st.lang);
+        std::string line = when.empty() ? Tf(st.lang, AppText::CurrentEvent, ev->title.c_str())
+                                         : Tf(st.lang, AppText::CurrentEventOn, when.c_str(), ev->title.c_str());
         ImGui::PushFont(f.bold);
         ImGui::PushTextWrapPos(0);
         ImGui::TextUnformatted(line.c_str());
@@ -259,7 +304,7 @@ void DrawSyncLine(AppState& st, AppServices& s) {
     else text = T(st.lang, AppText::SyncAllSent);
     ui::MutedText(text.c_str());
     ui::RecordLastItem("sync.status");
-    if (st.screen == Screen::Start) {
+    if (st.screen == Screen::Start && !st.phone) {
         // The small staff button: right-aligned, quiet, still a real tap target.
         const char* label = T(st.lang, AppText::StaffOpen);
         ImGui::PushFont(ui::GetFonts().small);
@@ -341,7 +386,8 @@ void DrawApp(AppState& st, AppServices& s, const ui::UiPlatform& platform, int64
         st.idle_warning_at = 0;
     }
     ImGuiIO& io = ImGui::GetIO();
-    const float column = ui::Px(760);
+    // The admin screen (dashboard, tables) uses a wider column on big screens.
+    const float column = st.screen == Screen::Admin ? ui::Px(1400) : ui::Px(760);
     const float pad_x = std::max(ui::Px(20), (io.DisplaySize.x - column) * 0.5f);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
@@ -361,7 +407,7 @@ void DrawApp(AppState& st, AppServices& s, const ui::UiPlatform& platform, int64
 
     ImGui::PushID(static_cast<int>(st.session));   // every widget id is per session
     DrawHeader(st, s);
-    if (!st.kiosk_mode) {
+    if (!st.kiosk_mode && !st.phone) {
         ui::ErrorText("kiosk.off", T(st.lang, AppText::KioskOff));
         if (st.screen == Screen::Start &&
             ui::SecondaryButton("kiosk.resume", T(st.lang, AppText::KioskResume), ImGui::GetContentRegionAvail().x))

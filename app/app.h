@@ -9,6 +9,8 @@
 // Flow: Setup (device not enrolled) -> Start -> Register -> Done -> Start
 //                                            \-> Returning -> Start
 //                                            \-> StaffPin -> Staff -> Start
+//                                                                  \-> AdminSignIn -> Admin
+// "#admin" in the URL opens AdminSignIn from any state, enrolled device or not (app/admin.h).
 // A person's data lives only in these structs while on screen. Each visit is a
 // *session*: EndSession (after saving, on cancel, on the inactivity reset) wipes every
 // form, ImGui's text-edit state and the focused field, and starts a new ImGui ID scope
@@ -25,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "app/admin.h"
 #include "app/services.h"
 #include "app/ui.h"
 #include "core/i18n.h"
@@ -32,7 +35,7 @@
 
 namespace comptoir::app {
 
-enum class Screen { StorageError, Setup, Start, Register, Done, Returning, StaffPin, Staff };
+enum class Screen { StorageError, Setup, Start, Register, Done, Returning, StaffPin, Staff, AdminSignIn, Admin };
 const char* ScreenName(Screen s);   // "setup", "start", "register", ... (test hook)
 
 struct SetupForm {
@@ -43,6 +46,7 @@ struct SetupForm {
     bool tried = false;
     bool working = false;
     std::string failure;            // translated banner of the last attempt
+    std::string join_code;          // phones: "#join=" of the kiosk's QR code (self-enrolment)
 };
 
 // The registration wizard: one step per screen page, Summary last (edit links jump
@@ -137,10 +141,14 @@ struct AppState {
     int64_t logo_press_at = 0;         // long-press on the logo opens the staff PIN pad
     std::string app_url;               // where phones open the app (QR code on Start); "" = no QR
     std::string qr_url;                // the URL in the QR code drawn last (test hook)
+    bool phone = false;                // a phone enrolled by join code: no staff panel, no kiosk mode
+    AdminState admin;                  // admin mode (app/admin.h): token in memory only
 };
 
-// "https://host/path/" + "#event=<id>" (the QR code on Start).
-std::string PhoneUrl(const std::string& app_url, const std::string& event_id);
+// "https://host/path/" + "#event=<id>&join=<code>" (the QR code on Start).
+std::string PhoneUrl(const std::string& app_url, const std::string& event_id, const std::string& join_code = "");
+// The event's date for the header: "" when it is today, else e.g. "sam. 28 novembre".
+std::string EventDateText(const std::string& iso_date, const std::string& today, Lang lang);
 // Applies "#event=<id>" from the URL: makes that event current if it is known here.
 void ApplyEventFromUrl(AppState& st, AppServices& s, const std::string& event_id);
 
@@ -153,7 +161,9 @@ bool IsSessionScreen(Screen s);
 // The privacy reset: wipes every form and the editing state, new ImGui ID scope.
 void EndSession(AppState& st);
 
-void InitApp(AppState& st, AppServices& s, const std::string& enroll_code);
+// join_code: "#join=" from a kiosk's QR code: a phone enrolls itself (or re-enrolls when
+// its earlier code was another one) instead of showing the staff setup.
+void InitApp(AppState& st, AppServices& s, const std::string& enroll_code, const std::string& join_code = "");
 void DrawApp(AppState& st, AppServices& s, const ui::UiPlatform& platform, int64_t now_ms);
 int64_t NextTimerMs(const AppState& st);   // 0 = no timer
 void ResetPersonState(AppState& st);

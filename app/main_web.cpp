@@ -12,6 +12,7 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <string>
@@ -50,11 +51,23 @@ struct Web {
     float css_w = 0, css_h = 0, dpr = 0;
     Touch touch;
     bool context_lost = false;
+    bool paused = false;        // main loop paused: no requestAnimationFrame while idle
+    int64_t loop_iterations = 0;   // wake-ups of the main loop (drawn or not), for tests
+    int64_t last_wake_ms = 0;      // the last Wake(): input, network, timers
 };
 Web* g_web = nullptr;
 
+// Any reason to draw: mark frames to draw and, when the loop is paused, resume it (the
+// next requestAnimationFrame draws). Called from DOM event handlers, GLFW callbacks,
+// fetch/IndexedDB completions (AppServices::on_wake) and the idle timer.
 void Wake(int frames = 3) {
-    if (g_web && g_web->dirty_frames < frames) g_web->dirty_frames = frames;
+    if (!g_web) return;
+    g_web->last_wake_ms = NowMs();
+    if (g_web->dirty_frames < frames) g_web->dirty_frames = frames;
+    if (g_web->paused) {
+        g_web->paused = false;
+        emscripten_resume_main_loop();
+    }
 }
 // A person did something (not the network, not a timer): restarts the inactivity timer.
 void Input() {
@@ -145,9 +158,64 @@ EMSCRIPTEN_KEEPALIVE void comptoir_overlay_blur() {
     Wake();
 }
 EMSCRIPTEN_KEEPALIVE void comptoir_wake() { Wake(); }
-EMSCRIPTEN_KEEPALIVE void comptoir_online() {
-    if (g_web && g_web->services.engine) g_web->services.engine->RequestSyncNow();
+// "#admin" (hashchange): the staff sign-in, or the admin screen if still signed in.
+EMSCRIPTEN_KEEPALIVE void comptoir_open_admin() {
+    if (!g_web) return;
+    OpenAdmin(g_web->state, IsEnrolled(g_web->services));
     Wake();
+}
+// Test hook: main loop iterations so far and whether the loop is paused now.
+EMSCRIPTEN_KEEPALIVE double comptoir_loop_iterations() { return g_web ? double(g_web->loop_iterations) : 0; }
+EMSCRIPTEN_KEEPALIVE int comptoir_loop_paused() { return g_web && g_web->paused ? 1 : 0; }
+// The browser's `online` event: the network is back, so the exponential backoff (which
+// was waiting it out) is skipped; a server's Retry-After is still respected.
+EMSCRIPTEN_KEEPALIVE void comptoir_online() {
+    if (g_web && g_web->services.engine) g_web->services.engine->SyncNowIgnoringBackoff();
+    Wake();
+}
+// Test hook (web/tests/e2e-sync-offline.mjs): saves `n` generated registrations one after
+// another through the real save path (app/services.h SaveRegistration: validation, the
+// store's transaction with its outbox entries, PersistNow to IndexedDB), as the wizard
+// does. Progress: comptoir_test_saved() / comptoir_test_save_failures(); the device's
+// outbox: comptoir_test_pending().
+static int g_test_saved = 0, g_test_save_failures = 0;
+static void TestSaveNext(int i, int n, int seed) {
+    if (!g_web || i >= n) return;
+    AppServices& s = g_web->services;
+    std::vector<CatalogueEntry> sectors = Sectors(s), items = NeedItems(s);
+    if (sectors.empty() || items.empty()) {
+        g_test_save_failures += n - i;
+        return;
+    }
+    static const char* firsts[] = {"Anne", "Zoë", "Jérôme", "Łukasz", "Noémie", "Saïd", "Inès", "Bram"};
+    Registration r;
+    r.creator.first_name = firsts[i % 8];
+    r.creator.last_name = "Hors-Ligne " + std::to_string(i);
+    r.creator.email = "offline." + std::to_string(seed) + "." + std::to_string(i) + "@example.be";
+    r.creator.postcode = "7000";
+    r.creator.sectors = {sectors[size_t(i) % sectors.size()].id};
+    r.creator.consents.processing.given = true;
+    r.creator.consents.processing.at = NowRfc3339();
+    r.creator.consents.processing.text_version = "fr-2026-1";
+    Need need;
+    need.item = items[size_t(i) % items.size()].id;
+    need.frequency = "mensuel";
+    r.needs.push_back(need);
+    SaveRegistration(s, std::move(r), [i, n, seed](SaveOutcome o) {
+        if (o.ok) g_test_saved++;
+        else g_test_save_failures++;
+        TestSaveNext(i + 1, n, seed);
+    });
+}
+EMSCRIPTEN_KEEPALIVE void comptoir_test_save_generated(int n, int seed) {
+    g_test_saved = 0;
+    g_test_save_failures = 0;
+    TestSaveNext(0, n, seed);
+}
+EMSCRIPTEN_KEEPALIVE int comptoir_test_saved() { return g_test_saved; }
+EMSCRIPTEN_KEEPALIVE int comptoir_test_save_failures() { return g_test_save_failures; }
+EMSCRIPTEN_KEEPALIVE double comptoir_test_pending() {
+    return g_web && g_web->services.store ? double(g_web->services.store->PendingCount()) : -1;
 }
 EMSCRIPTEN_KEEPALIVE void comptoir_context_lost(int lost) {
     if (!g_web) return;
@@ -170,8 +238,10 @@ EM_JS(void, js_viewport, (float* out), {
     HEAPF32[(out >> 2) + 1] = r.height;
     HEAPF32[(out >> 2) + 2] = window.devicePixelRatio || 1;
 });
-EM_JS(void, js_enroll_code, (char* out, int size), {
-    var m = /[#&]enroll=([^&]*)/.exec(window.location.hash || "");
+// "#enroll=<code>" (staff setting up a kiosk) or, which = 1, "#join=<code>" (a phone
+// that scanned a kiosk's QR code).
+EM_JS(void, js_enroll_code, (char* out, int size, int which), {
+    var m = (which === 1 ? /[#&]join=([^&]*)/ : /[#&]enroll=([^&]*)/).exec(window.location.hash || "");
     var code = "";
     try { code = m ? decodeURIComponent(m[1]) : ""; } catch (e) {}
     stringToUTF8(code, out, size);
@@ -179,6 +249,9 @@ EM_JS(void, js_enroll_code, (char* out, int size), {
 // The page's address without query or fragment: what the QR code on Start points to.
 EM_JS(void, js_app_url, (char* out, int size), {
     stringToUTF8(window.location.origin + window.location.pathname, out, size);
+});
+EM_JS(int, js_hash_admin, (), {
+    return /^#admin(?![A-Za-z0-9_])/.test(window.location.hash || "") ? 1 : 0;
 });
 EM_JS(void, js_hash_event, (char* out, int size), {
     var m = /[#&]event=([^&]*)/.exec(window.location.hash || "");
@@ -202,6 +275,15 @@ EM_JS(void, js_publish, (const char* widgets, const char* state, int overlay_act
     P.publish(UTF8ToString(widgets), UTF8ToString(state));
     P.overlay(overlay_active !== 0, UTF8ToString(key), UTF8ToString(value), kind, x, y, w, h, font_px, activated !== 0);
 });
+// The idle timer: while the main loop is paused, one setTimeout at most (a new call
+// replaces the pending one) calls comptoir_idle_tick() after `ms`.
+EM_JS(void, js_idle_timer, (double ms), {
+    if (Module['comptoirIdleTimer']) clearTimeout(Module['comptoirIdleTimer']);
+    Module['comptoirIdleTimer'] = setTimeout(function () {
+        Module['comptoirIdleTimer'] = 0;
+        Module['_comptoir_idle_tick']();
+    }, Math.max(0, ms));
+});
 // glfwSetWindowSize() of Emscripten 3.1.6 asks for fullscreen when the size equals the
 // screen's (a full-window canvas at dpr 1): resize the canvas through Browser instead;
 // GLFW's resize listener updates its window size.
@@ -213,23 +295,34 @@ EM_JS(void, js_set_canvas_size, (int w, int h), {
 // [SECTION] Frame loop
 namespace {
 
+// The UI's zoom for a CSS viewport: 1 up to a 1280x800 screen, then growing with the
+// screen (1920x1080 -> 1.35: a kiosk is read at arm's length), at most 1.6; in steps of
+// 0.05 so a live resize rebuilds the font atlas only now and then.
+float ZoomFor(float css_w, float css_h) {
+    float z = std::min(css_w / 1280.0f, css_h / 800.0f);
+    z = std::clamp(z, 1.0f, 1.6f);
+    return std::floor(z * 20.0f + 0.001f) / 20.0f;
+}
+
 void SyncViewport(Web& w) {
     float v[3];
     js_viewport(v);
     if (v[0] == w.css_w && v[1] == w.css_h && v[2] == w.dpr) return;
-    const bool dpr_changed = v[2] != w.dpr;
+    const float zoom = ZoomFor(v[0], v[1]);
+    const bool scale_changed = v[2] != w.dpr || zoom != w.platform.zoom;
     w.css_w = v[0];
     w.css_h = v[1];
     w.dpr = v[2];
     js_set_canvas_size(static_cast<int>(std::lround(w.css_w * w.dpr)), static_cast<int>(std::lround(w.css_h * w.dpr)));
-    if (dpr_changed) {
+    if (scale_changed) {
         // Fonts are rasterized at their final pixel size: rebuild the atlas between frames.
-        ui::LoadFonts("/fonts/NotoSans-Regular.ttf", "/fonts/NotoSans-Bold.ttf", w.dpr);
-        ui::ApplyTheme(w.dpr);
+        ui::LoadFonts("/fonts/NotoSans-Regular.ttf", "/fonts/NotoSans-Bold.ttf", w.dpr * zoom);
+        ui::ApplyTheme(w.dpr * zoom);
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
     }
     w.platform.dpr = w.dpr;
+    w.platform.zoom = zoom;
     Wake();
 }
 
@@ -270,9 +363,13 @@ void ApplyTouch(Web& w) {
     if (!t.down) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
 }
 
-void Frame() {
-    Web& w = *g_web;
-    const int64_t now = NowMs();
+// The longest the paused loop sleeps: the sync engine's timers (backoff, periodic pull)
+// are checked this often; everything else wakes the loop itself.
+constexpr int64_t kIdleTickMs = 1000;
+
+// Work done whether or not a frame is drawn: network/persistence polling, timers, the
+// viewport. Returns true when something asks for a redraw.
+void Housekeeping(Web& w, int64_t now) {
     TickServices(w.services, now);
     if (w.services.wake) {
         w.services.wake = false;
@@ -281,7 +378,47 @@ void Frame() {
     int64_t timer = NextTimerMs(w.state);
     if (timer > 0 && now >= timer) Wake(1);
     SyncViewport(w);
-    if (w.dirty_frames <= 0 || w.context_lost) return;   // idle: nothing to draw
+}
+
+// Nothing to draw: stop requestAnimationFrame and sleep until the next timer (countdown,
+// inactivity warning) or kIdleTickMs. Input, resize, visibility, fetch and IndexedDB
+// completions resume the loop through Wake().
+void PauseIfIdle(Web& w, int64_t now) {
+    if (w.dirty_frames > 0 || w.paused) return;
+    w.paused = true;
+    emscripten_pause_main_loop();
+    int64_t timer = NextTimerMs(w.state);
+    int64_t delay = kIdleTickMs;
+    if (timer > 0) delay = std::clamp<int64_t>(timer - now, 0, kIdleTickMs);
+    js_idle_timer(static_cast<double>(delay));
+}
+
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void comptoir_idle_tick() {
+    if (!g_web || !g_web->paused) return;
+    Web& w = *g_web;
+    const int64_t now = NowMs();
+    Housekeeping(w, now);   // may Wake() and so resume the loop
+    if (w.paused) {
+        int64_t timer = NextTimerMs(w.state);
+        int64_t delay = kIdleTickMs;
+        if (timer > 0) delay = std::clamp<int64_t>(timer - now, 0, kIdleTickMs);
+        js_idle_timer(static_cast<double>(delay));
+    }
+}
+
+namespace {
+
+void Frame() {
+    Web& w = *g_web;
+    const int64_t now = NowMs();
+    ++w.loop_iterations;
+    Housekeeping(w, now);
+    if (w.dirty_frames <= 0 || w.context_lost) {   // idle: nothing to draw
+        PauseIfIdle(w, now);
+        return;
+    }
     --w.dirty_frames;
 
     ImGui_ImplOpenGL3_NewFrame();
@@ -305,8 +442,11 @@ void Frame() {
     std::string state = StateJson(w.state);
     js_publish(widgets.c_str(), state.c_str(), o.active ? 1 : 0, o.key.c_str(), o.value.c_str(),
                static_cast<int>(o.kind), o.x, o.y, o.w, o.h, o.font_css_px, o.activated_this_frame ? 1 : 0);
-    // ImGui animates nothing we use, but keeps state settling for a frame after input.
-    if (ImGui::GetIO().WantTextInput) Wake(1);
+    // While a field is edited, focus moves (Tab, Enter) and validation on leaving a field
+    // settle over several frames: keep drawing for a moment after the last event, then
+    // sleep even with a field focused (the cursor does not blink: nothing else changes).
+    if (ImGui::GetIO().WantTextInput && now - w.last_wake_ms < 1500 && w.dirty_frames < 1) w.dirty_frames = 1;
+    PauseIfIdle(w, now);
 }
 
 }  // namespace
@@ -339,15 +479,20 @@ int main() {
 
     web.platform.text_overlay = true;
     SyncViewport(web);
+    web.services.on_wake = [] { Wake(); };
     StartServices(web.services, "");
     char code[256] = {};
-    js_enroll_code(code, sizeof code);
-    InitApp(web.state, web.services, code);
+    char join[256] = {};
+    js_enroll_code(code, sizeof code, 0);
+    js_enroll_code(join, sizeof join, 1);
+    InitApp(web.state, web.services, code, join);
     char url[2048] = {}, event[256] = {};
     js_app_url(url, sizeof url);
     js_hash_event(event, sizeof event);
     web.state.app_url = url;
     if (web.state.screen == Screen::Start) ApplyEventFromUrl(web.state, web.services, event);
+    // "#admin": staff sign in from any browser, enrolled device or not (app/admin.h).
+    if (js_hash_admin()) OpenAdmin(web.state, IsEnrolled(web.services));
     int idle[2] = {0, 0};
     if (js_idle_override(idle)) OverrideIdleTimes(web.state, idle[0], idle[1]);
     EM_ASM({ if (Module['comptoirPlatform']) Module['comptoirPlatform'].started(); });

@@ -88,6 +88,11 @@ void PersistNow(SavedCallback saved);
 
 StorageStatus GetStorageStatus();
 
+// Asks the next quiet moment to fold the commit log into the base image even below the
+// usual thresholds, so page images holding erased data leave the browser's storage
+// (a phone after purging what the server acknowledged). Native: nothing to do.
+void CompactSoon();
+
 // Closes the bookkeeping of the current store (tests; the store itself is the caller's).
 void CloseDeviceStore();
 

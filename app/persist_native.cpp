@@ -102,6 +102,8 @@ StorageStatus GetStorageStatus() {
     return st;
 }
 
+void CompactSoon() {}  // the SQLite file is the only copy
+
 void CloseDeviceStore() { N().open = false; }
 
 }  // namespace comptoir

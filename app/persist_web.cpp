@@ -52,6 +52,7 @@ struct State {
     size_t compact_records = 0, compact_bytes = 0;
     std::vector<uint32_t> compact_pages;
     bool compact_full = false;
+    bool compact_soon = false;     // CompactSoon(): ignore the thresholds once
     int next_id = 1;
     PersistError last_error = PersistError::None;
     std::string last_error_detail;
@@ -157,12 +158,14 @@ void RunCallbacks(std::vector<SavedCallback> cbs, bool ok, PersistError e) {
 void MaybeCompact() {
     State& s = S();
     if (!s.open || s.inflight || s.compacting || !s.waiting.empty()) return;
-    if (s.log_records < kCompactRecords && s.log_bytes < kCompactBytes) return;
+    if (!s.compact_soon && s.log_records < kCompactRecords && s.log_bytes < kCompactBytes) return;
+    if (s.log_records == 0) { s.compact_soon = false; return; }
     if (PageVfsHasDirty(kFileName)) return;  // the base must be exactly commit durable_seq
     DirtyPages d = PageVfsTakeSinceBase(kFileName);
     if (!d.ok) return;
     std::vector<uint8_t> rec = EncodeCommitRecord(s.durable_seq, d);
     s.compacting = true;
+    s.compact_soon = false;
     s.compact_id = s.next_id++;
     s.compact_records = s.log_records;
     s.compact_bytes = s.log_bytes;
@@ -375,6 +378,11 @@ StorageStatus GetStorageStatus() {
 
 void SetDeviceStorePath(const std::string&) {}
 std::string DeviceStorePath() { return std::string("indexeddb:comptoir/") + kFileName; }
+
+void CompactSoon() {
+    S().compact_soon = true;
+    MaybeCompact();
+}
 
 void CloseDeviceStore() {
     State& s = S();

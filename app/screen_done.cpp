@@ -6,12 +6,13 @@
 
 namespace comptoir::app {
 
-void DrawDoneScreen(AppState& st, AppServices&) {
+void DrawDoneScreen(AppState& st, AppServices& s) {
     const Lang L = st.lang;
     ImGui::Dummy(ImVec2(0, ui::Px(24)));
     ui::SuccessBanner("done.title", T(L, AppText::DoneTitle));
     ImGui::Dummy(ImVec2(0, ui::Px(8)));
-    ui::Paragraph(T(L, AppText::DoneBody));
+    // A phone keeps nothing once the server has it: say where the registration goes.
+    ui::Paragraph(T(L, IsPhone(s) ? AppText::DoneBodyPhone : AppText::DoneBody));
     int64_t left_s = (st.done_until_ms - st.now_ms + 999) / 1000;
     if (left_s <= 0) {
         GoTo(st, Screen::Start);

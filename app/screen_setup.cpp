@@ -7,9 +7,44 @@
 
 namespace comptoir::app {
 
+namespace {
+// A phone opened a kiosk's QR code: it enrolls itself with the join code, at once.
+void DrawPhoneJoin(AppState& st, AppServices& s) {
+    SetupForm& f = st.setup;
+    const Lang L = st.lang;
+    ui::Title(T(L, AppText::PhoneJoinTitle));
+    if (!f.failure.empty()) {
+        ui::ErrorText("setup.failure", f.failure.c_str());
+        ImGui::Dummy(ImVec2(0, ui::Px(8)));
+        if (!ui::PrimaryButton("setup.retry", T(L, AppText::PhoneJoinRetry), ImGui::GetContentRegionAvail().x)) return;
+        f.failure.clear();
+    }
+    if (!f.working) {
+        f.working = true;
+        EnrollPhone(s, f.join_code, [&st](EnrollOutcome out) {
+            st.setup.working = false;
+            switch (out) {
+                case EnrollOutcome::Ok:
+                    st.setup = SetupForm{};
+                    st.phone = true;
+                    st.kiosk_mode = false;
+                    GoTo(st, Screen::Start);
+                    break;
+                case EnrollOutcome::Refused: st.setup.failure = T(st.lang, AppText::ErrJoinRefused); break;
+                case EnrollOutcome::Network: st.setup.failure = T(st.lang, AppText::ErrEnrollNetwork); break;
+                case EnrollOutcome::Storage: st.setup.failure = T(st.lang, AppText::ErrStorage); break;
+            }
+        });
+    }
+    ui::Paragraph(T(L, AppText::PhoneJoinWorking));
+    ui::RecordLastItem("setup.working");
+}
+}  // namespace
+
 void DrawSetupScreen(AppState& st, AppServices& s) {
     SetupForm& f = st.setup;
     const Lang L = st.lang;
+    if (!f.join_code.empty()) return DrawPhoneJoin(st, s);
     ui::Title(T(L, AppText::SetupTitle));
     ui::Paragraph(T(L, AppText::SetupIntro));
     ImGui::Dummy(ImVec2(0, ui::Px(8)));

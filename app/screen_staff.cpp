@@ -164,6 +164,12 @@ void DrawStaffScreen(AppState& st, AppServices& s) {
     if (f.settings_saved) ui::MutedText(T(L, AppText::StaffKioskSaved));
 
     ImGui::Dummy(ImVec2(0, ui::Px(16)));
+    // The admin mode (needs dashboard...): its own sign-in; ends with this kiosk visit.
+    if (ui::SecondaryButton("staff.admin", T(L, AppText::AdminOpenFromStaff), w)) {
+        OpenAdmin(st, true);
+        return;
+    }
+    ImGui::Dummy(ImVec2(0, ui::Px(4)));
     if (st.kiosk_mode) {
         if (ui::SecondaryButton("staff.leave_kiosk", T(L, AppText::StaffLeaveKiosk), w)) {
             st.kiosk_mode = false;

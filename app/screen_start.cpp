@@ -17,14 +17,17 @@ void DrawStartScreen(AppState& st, AppServices& s) {
     const float w = ImGui::GetContentRegionAvail().x;
     if (ui::PrimaryButton("start.new", T(L, AppText::StartNew), w)) GoTo(st, Screen::Register);
     ImGui::Dummy(ImVec2(0, ui::Px(4)));
-    if (ui::SecondaryButton("start.returning", T(L, AppText::StartReturning), w)) GoTo(st, Screen::Returning);
+    // A phone keeps nobody's data (it cannot look a person up): the server recognises a
+    // known email and updates that record instead.
+    if (st.phone) ui::MutedText(T(L, AppText::PhoneReturningHint));
+    else if (ui::SecondaryButton("start.returning", T(L, AppText::StartReturning), w)) GoTo(st, Screen::Returning);
     ImGui::Dummy(ImVec2(0, ui::Px(20)));
     // "Register on your phone": a QR code of the app's address with the current event.
     // Only on a wide screen (a kiosk or tablet); a phone is already the phone.
     st.qr_url.clear();
-    if (!st.app_url.empty() && ImGui::GetIO().DisplaySize.x >= ui::Px(700)) {
+    if (!st.app_url.empty() && !st.phone && ImGui::GetIO().DisplaySize.x >= ui::Px(700)) {
         auto ev = CurrentEvent(s);
-        std::string url = PhoneUrl(st.app_url, ev ? ev->id : "");
+        std::string url = PhoneUrl(st.app_url, ev ? ev->id : "", ev ? JoinCodeFor(s, ev->id) : "");
         ImGui::Dummy(ImVec2(0, ui::Px(12)));
         ImVec2 p = ImGui::GetCursorScreenPos();
         const float side = ui::Px(200), pad = ui::Px(16);

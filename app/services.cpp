@@ -2,11 +2,15 @@
 #include "app/services.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "app/pin.h"
 #include "core/clock.h"
+#include "core/uuid.h"
 
 #ifndef COMPTOIR_VERSION
 #define COMPTOIR_VERSION "0.1.0"
@@ -23,6 +27,55 @@ constexpr const char* kPinFailures = "local.pin_failures";
 constexpr const char* kPinLockedUntil = "local.pin_locked_until";
 constexpr const char* kIdleWarn = "local.kiosk.idle_warn_s";
 constexpr const char* kIdleCountdown = "local.kiosk.idle_countdown_s";
+constexpr const char* kEnrollRequest = "local.enroll_request";
+constexpr const char* kDeviceKind = "local.device_kind";
+constexpr const char* kJoinCode = "local.join_code";
+
+// The request id of an enrolment attempt with `code`: the same as the last attempt's
+// when the code is the same (a retry), else a new one; remembered in local settings.
+std::string EnrollRequestId(AppServices& s, const std::string& code) {
+    std::string key;
+    for (char c : code)
+        if (c != ' ' && c != '-') key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string last = s.store->Setting(kEnrollRequest).value_or("");
+    size_t bar = last.rfind('|');
+    if (bar != std::string::npos && last.substr(0, bar) == key) return last.substr(bar + 1);
+    std::string id = NewUuid();
+    s.store->SetSetting(kEnrollRequest, key + "|" + id);
+    return id;
+}
+
+struct EnrollAnswer {
+    bool ok = false;
+    bool refused = false;   // a 4xx answer: the code itself was refused
+    std::string device_id, device_token, kind, event_id;
+};
+
+// POST /api/v1/devices/enroll with a request id (the engine's Enroll() has none).
+void PostEnroll(AppServices& s, nlohmann::json body, std::function<void(EnrollAnswer)> done) {
+    HttpRequest req;
+    req.method = "POST";
+    req.path = "/api/v1/devices/enroll";
+    req.headers = {{"Content-Type", "application/json"}};
+    req.body = body.dump();
+    req.timeout_ms = 20000;
+    s.transport->Send(req, [done](HttpResponse r) {
+        EnrollAnswer a;
+        if (r.status == 200) {
+            nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+            if (j.is_object() && j.value("device_id", "") != "" && j.value("device_token", "") != "") {
+                a.ok = true;
+                a.device_id = j.value("device_id", "");
+                a.device_token = j.value("device_token", "");
+                a.kind = j.value("kind", "kiosk");
+                a.event_id = j.value("event_id", "");
+            }
+        } else {
+            a.refused = r.status >= 400 && r.status < 500 && r.status != 429;
+        }
+        done(a);
+    });
+}
 
 int64_t SettingInt(AppServices& s, const char* key, int64_t fallback) {
     if (!s.store) return fallback;
@@ -44,6 +97,11 @@ void ConfigureEngine(AppServices& s) {
 }
 }  // namespace
 
+void MarkWake(AppServices& s) {
+    s.wake = true;
+    if (s.on_wake) s.on_wake();
+}
+
 bool StartServices(AppServices& s, const std::string& base_url) {
     s.base_url = base_url;
     std::string err;
@@ -56,9 +114,11 @@ bool StartServices(AppServices& s, const std::string& base_url) {
     }
     s.transport = MakeDefaultTransport(base_url);
     s.engine = std::make_unique<SyncEngine>(*s.store, *s.transport);
-    s.engine->SetOnChange([&s] { s.wake = true; });
+    s.engine->SetOnChange([&s] { MarkWake(s); });
     s.engine->SetOnStoreChanged([&s] {
-        s.wake = true;
+        MarkWake(s);
+        // Phones keep no personal data once the server has it (minimal retention).
+        if (IsPhone(s) && s.store->PurgeAcknowledged() > 0) CompactSoon();
         PersistNow(nullptr);
     });
     if (IsEnrolled(s)) {
@@ -83,23 +143,23 @@ bool IsEnrolled(AppServices& s) {
 void EnrollDevice(AppServices& s, const std::string& code, const std::string& device_name,
                   const std::string& staff_pin, std::function<void(EnrollOutcome)> done) {
     std::string pin_hash = HashPin(staff_pin);
-    s.engine->Enroll(code, device_name, [&s, device_name, pin_hash, done](EnrollResult r) {
-        s.wake = true;
+    nlohmann::json body = {{"enrollment_code", code}, {"device_name", device_name},
+                           {"request_id", EnrollRequestId(s, code)}};
+    PostEnroll(s, body, [&s, device_name, pin_hash, done](EnrollAnswer r) {
+        MarkWake(s);
         if (!r.ok) {
-            // The engine reports "HTTP <status> <code>" for server answers, otherwise a
-            // transport reason: only a 4xx answer means the code itself was refused.
-            bool network = r.error.rfind("HTTP 4", 0) != 0;
-            done(network ? EnrollOutcome::Network : EnrollOutcome::Refused);
+            done(r.refused ? EnrollOutcome::Refused : EnrollOutcome::Network);
             return;
         }
         bool ok = s.store->SetSetting(kDeviceId, r.device_id) && s.store->SetSetting(kDeviceToken, r.device_token) &&
-                  s.store->SetSetting(kDeviceName, device_name) && s.store->SetSetting(kStaffPin, pin_hash);
+                  s.store->SetSetting(kDeviceName, device_name) && s.store->SetSetting(kStaffPin, pin_hash) &&
+                  s.store->SetSetting(kDeviceKind, "") && s.store->SetSetting(kEnrollRequest, "");
         if (!ok) {
             done(EnrollOutcome::Storage);
             return;
         }
         PersistNow([&s, done](bool saved, PersistError) {
-            s.wake = true;
+            MarkWake(s);
             if (!saved) {
                 done(EnrollOutcome::Storage);
                 return;
@@ -109,6 +169,51 @@ void EnrollDevice(AppServices& s, const std::string& code, const std::string& de
             done(EnrollOutcome::Ok);
         });
     });
+}
+
+void EnrollPhone(AppServices& s, const std::string& join_code, std::function<void(EnrollOutcome)> done) {
+    nlohmann::json body = {{"join_code", join_code}, {"device_name", "phone"},
+                           {"request_id", EnrollRequestId(s, join_code)}};
+    PostEnroll(s, body, [&s, join_code, done](EnrollAnswer r) {
+        MarkWake(s);
+        if (!r.ok) {
+            done(r.refused ? EnrollOutcome::Refused : EnrollOutcome::Network);
+            return;
+        }
+        bool ok = s.store->SetSetting(kDeviceId, r.device_id) && s.store->SetSetting(kDeviceToken, r.device_token) &&
+                  s.store->SetSetting(kDeviceName, "phone") && s.store->SetSetting(kStaffPin, "") &&
+                  s.store->SetSetting(kDeviceKind, "phone") && s.store->SetSetting(kJoinCode, join_code) &&
+                  s.store->SetSetting(kEnrollRequest, "") &&
+                  (r.event_id.empty() || s.store->SetSetting(kCurrentEvent, r.event_id));
+        if (!ok) {
+            done(EnrollOutcome::Storage);
+            return;
+        }
+        PersistNow([&s, done](bool saved, PersistError) {
+            MarkWake(s);
+            if (!saved) {
+                done(EnrollOutcome::Storage);
+                return;
+            }
+            ConfigureEngine(s);
+            s.engine->RequestSyncNow();
+            done(EnrollOutcome::Ok);
+        });
+    });
+}
+
+bool IsPhone(AppServices& s) { return s.store && s.store->Setting(kDeviceKind).value_or("") == "phone"; }
+
+std::string PhoneJoinCode(AppServices& s) { return s.store ? s.store->Setting(kJoinCode).value_or("") : ""; }
+
+std::string JoinCodeFor(AppServices& s, const std::string& event_id) {
+    if (!s.store || event_id.empty()) return "";
+    std::string code = s.store->Setting("join." + event_id).value_or("");
+    if (code.empty()) return "";
+    // Tokens of an organization's devices read "<slug>.<secret>": its codes need the prefix.
+    std::string token = s.store->Setting(kDeviceToken).value_or("");
+    size_t dot = token.find('.');
+    return dot == std::string::npos ? code : token.substr(0, dot + 1) + code;
 }
 
 bool CheckStaffPin(AppServices& s, const std::string& pin) {
@@ -173,7 +278,7 @@ void SaveRegistration(AppServices& s, Registration reg, std::function<void(SaveO
         return;
     }
     PersistNow([&s, done](bool saved, PersistError e) {
-        s.wake = true;
+        MarkWake(s);
         SaveOutcome out;
         out.ok = saved;
         out.persist_error = e;
@@ -192,7 +297,7 @@ bool CheckInReturning(AppServices& s, const std::string& creator_id, std::functi
     if (!ev) return false;
     if (!s.store->CheckIn(creator_id, ev->id)) return false;
     PersistNow([&s, done](bool saved, PersistError) {
-        s.wake = true;
+        MarkWake(s);
         if (saved && s.engine) s.engine->RequestSyncNow();
         done(saved);
     });
@@ -243,7 +348,8 @@ StoreCounts Counts(AppServices& s) {
 SyncStatus SyncState(AppServices& s) { return s.engine ? s.engine->Status() : SyncStatus{}; }
 
 void SyncNow(AppServices& s) {
-    if (s.engine && IsEnrolled(s)) s.engine->RequestSyncNow();
+    // Staff asked: skip the backoff (never a server's Retry-After).
+    if (s.engine && IsEnrolled(s)) s.engine->SyncNowIgnoringBackoff();
 }
 
 std::vector<OutboxEntry> RejectedEntries(AppServices& s) {

@@ -9,7 +9,9 @@
 // Local settings (never synced) live under "local.*" keys of LocalStore settings:
 //   local.device_id, local.device_token, local.device_name, local.staff_pin
 //   (PBKDF2 hash, app/pin.h), local.current_event, local.pin_failures,
-//   local.pin_locked_until (unix ms), local.kiosk.idle_warn_s, local.kiosk.idle_countdown_s.
+//   local.pin_locked_until (unix ms), local.kiosk.idle_warn_s, local.kiosk.idle_countdown_s,
+//   local.enroll_request ("<code>|<request id>" of the last enrolment attempt),
+//   local.device_kind ("phone" for phones; unset = kiosk), local.join_code (phones).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -34,7 +36,13 @@ struct AppServices {
     std::string open_error_detail;   // technical, for staff
     std::string base_url;
     bool wake = false;               // something changed outside input: redraw
+    // Called right after `wake` is set (a fetch, IndexedDB or sync callback): the browser
+    // entry resumes its paused main loop here (app/main_web.cpp). May be empty.
+    std::function<void()> on_wake;
 };
+
+// Sets s.wake and calls s.on_wake: every asynchronous completion goes through this.
+void MarkWake(AppServices& s);
 
 bool StartServices(AppServices& s, const std::string& base_url);
 void TickServices(AppServices& s, int64_t now_ms);
@@ -48,6 +56,22 @@ enum class EnrollOutcome { Ok, Refused, Network, Storage };
 void EnrollDevice(AppServices& s, const std::string& code, const std::string& device_name,
                   const std::string& staff_pin, std::function<void(EnrollOutcome)> done);
 bool CheckStaffPin(AppServices& s, const std::string& pin);
+// Enrolment is idempotent (docs/server.md "Idempotent enrolment"): each attempt carries
+// a request id kept in local.enroll_request with the code; trying the same code again
+// (the answer was lost, the person taps again) reuses it, and the server gives the same
+// device a fresh token.
+//
+// Phones (docs/server.md "Phones"): "#event=<id>&join=<code>" from a kiosk's QR code.
+// The phone enrolls itself with the join code (no PIN, no staff panel, no kiosk mode),
+// its current event is the code's event, and the personal data of a registration is
+// blanked on the phone once the server has acknowledged it (LocalStore::PurgeAcknowledged).
+// `done` runs on the main thread.
+void EnrollPhone(AppServices& s, const std::string& join_code, std::function<void(EnrollOutcome)> done);
+bool IsPhone(AppServices& s);                        // enrolled with a join code
+std::string PhoneJoinCode(AppServices& s);           // the join code it enrolled with
+// The join code kiosks show for an event (pulled setting "join.<event_id>", prefixed with
+// this device's organization like its token), "" if none yet.
+std::string JoinCodeFor(AppServices& s, const std::string& event_id);
 
 // Staff PIN with slowing down: after 5 wrong PINs in a row the pad locks for 30 s, and
 // each further wrong PIN doubles the lock (60 s, 120 s, … up to 1 h). The count and the

@@ -70,7 +70,7 @@ UiState g;
 
 }  // namespace
 
-float Px(float css_px) { return css_px * g.platform.dpr; }
+float Px(float css_px) { return css_px * g.platform.dpr * g.platform.zoom; }
 
 // [SECTION] Fonts and theme
 bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, float dpr) {
@@ -344,6 +344,7 @@ bool TextField(const char* key, const char* label, std::string* value, FieldKind
     if (!g.platform.text_overlay) {
         ImGuiInputTextFlags flags = ImGuiInputTextFlags_CallbackResize;
         if (kind == FieldKind::Pin) flags |= ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
+        if (kind == FieldKind::Password) flags |= ImGuiInputTextFlags_Password;
         if (has_error) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(kError));
         ImGui::SetNextItemWidth(width);
         ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
@@ -372,7 +373,7 @@ bool TextField(const char* key, const char* label, std::string* value, FieldKind
         dl->AddRectFilled(p, q, kFieldBg, Px(8));
         ImU32 border = has_error ? kError : (active ? kBorderFocus : kBorder);
         dl->AddRect(p, q, border, Px(8), 0, active ? Px(3) : Px(2));
-        std::string shown = kind == FieldKind::Pin ? Masked(*value) : *value;
+        std::string shown = kind == FieldKind::Pin || kind == FieldKind::Password ? Masked(*value) : *value;
         ImGui::PushClipRect(ImVec2(p.x + Px(4), p.y), ImVec2(q.x - Px(4), q.y), true);
         dl->AddText(ImVec2(p.x + Px(14), p.y + (height - ImGui::GetFontSize()) * 0.5f),
                     ImGui::GetColorU32(ImGuiCol_Text), shown.c_str());

@@ -25,11 +25,13 @@ namespace comptoir::app::ui {
 
 struct UiPlatform {
     float dpr = 1.0f;            // physical pixels per CSS pixel (everything is drawn in physical pixels)
+    float zoom = 1.0f;           // UI scale over CSS px: > 1 on large screens (a kiosk read at arm's
+                                 // length); Px() includes it, widget rectangles (CSS px) do not
     bool text_overlay = false;   // web: edit text in a DOM <input> laid over the field
     float scroll_delta_y = 0;    // touch drag since the last frame (physical px, down = positive)
 };
 
-enum class FieldKind { Text, Email, Pin, Code, Phone, Number };   // web/js/platform.js knows these numbers
+enum class FieldKind { Text, Email, Pin, Code, Phone, Number, Password };   // web/js/platform.js knows these numbers
 
 // --- fonts and theme ---
 struct Fonts {

@@ -3,13 +3,15 @@
 // [SECTION] Load: one pass, no per-row SQL. The creators, their needs, sectors,
 //   professions and attendances are read as streams sorted by creator_id and merged
 //   like a merge join into compact arrays (CSR: one offset array per fact kind).
-//   Ids are interned to small integers.
+//   Ids are interned to small integers. The streams come from a NeedsFactSource:
+//   SqliteFactSource here (core's tables); the server's PostgreSQL store has its own.
 // [SECTION] Compute: per creator, filters are integer compares; its need items are
 //   deduplicated with a stamp array, then counted per item, per (item, sector) and per
 //   (item, profession).
 #include "core/needs_report.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <unordered_map>
 
@@ -49,16 +51,63 @@ private:
 
 // A query whose first column is the creator id, read in that order.
 struct Stream {
-    Stmt stmt;
+    std::unique_ptr<NeedsFactRows> rows;
     bool valid = false;
-    void Next() { valid = stmt.Step(); }
-    std::string_view Key() const { return stmt.TextView(0); }
+    void Next() { valid = rows->Next(); }
+    std::string_view Key() const { return rows->Text(0); }
     // Skips rows of creators before `key`; true while a row of `key` is ready.
     bool SeekTo(std::string_view key) {
         while (valid && Key() < key) Next();
         return valid && Key() == key;
     }
     bool More(std::string_view key) const { return valid && Key() == key; }
+};
+
+// The facts from core's SQLite tables (the device's store, the server's SQLite store).
+class SqliteFactRows final : public NeedsFactRows {
+public:
+    SqliteFactRows(Db& db, const char* sql) : db_(db), stmt_(db.Prepare(sql)) {}
+    bool Next() override { return stmt_.Valid() && stmt_.Step(); }
+    std::string_view Text(int col) const override { return stmt_.TextView(col); }
+    bool Failed() const override { return !stmt_.Valid() || stmt_.Failed(); }
+    std::string Error() const override { return stmt_.Error().empty() ? db_.LastError() : stmt_.Error(); }
+
+private:
+    Db& db_;
+    Stmt stmt_;
+};
+
+class SqliteFactSource final : public NeedsFactSource {
+public:
+    explicit SqliteFactSource(Db& db) : db_(db) {}
+    std::unique_ptr<NeedsFactRows> Open(NeedsFact what) override {
+        const char* sql = "";
+        switch (what) {
+            case NeedsFact::Catalogue:
+                sql = "SELECT id, parent, retired FROM catalogue WHERE kind='need_item' ORDER BY sort, id";
+                break;
+            case NeedsFact::Creators: sql = "SELECT id FROM creators WHERE deleted=0 ORDER BY id"; break;
+            case NeedsFact::Needs:
+                sql = "SELECT creator_id, item, updated_at FROM needs WHERE deleted=0 ORDER BY creator_id";
+                break;
+            case NeedsFact::Sectors:
+                sql = "SELECT creator_id, sector_id FROM creator_sectors ORDER BY creator_id";
+                break;
+            case NeedsFact::Professions:
+                sql = "SELECT creator_id, profession_id FROM creator_professions ORDER BY creator_id";
+                break;
+            case NeedsFact::Attendances:
+                sql = "SELECT creator_id, event_id FROM attendances WHERE deleted=0 ORDER BY creator_id";
+                break;
+            case NeedsFact::Offers:
+                sql = "SELECT item, count(*) FROM offers WHERE deleted=0 AND item<>'' GROUP BY item";
+                break;
+        }
+        return std::make_unique<SqliteFactRows>(db_, sql);
+    }
+
+private:
+    Db& db_;
 };
 
 // "2026-11-27…" -> 20261127; 0 if it does not start with a valid date.
@@ -71,6 +120,8 @@ int32_t DayNumber(std::string_view s) {
     };
     return num(0, 4) * 10000 + num(5, 2) * 100 + num(8, 2);
 }
+
+int64_t ToInt(std::string_view s) { return std::strtoll(std::string(s).c_str(), nullptr, 10); }
 
 void SortCounts(std::vector<CountById>* v) {
     std::sort(v->begin(), v->end(), [](const CountById& a, const CountById& b) {
@@ -112,46 +163,53 @@ bool NeedsReportIndex::Refresh(Db& db) {
 }
 
 bool NeedsReportIndex::Load(Db& db) {
+    SqliteFactSource source(db);
+    if (!Load(source)) return false;
+    d_->total_changes = db.TotalChanges();
+    d_->data_version = db.DataVersion();
+    return true;
+}
+
+bool NeedsReportIndex::Load(NeedsFactSource& source) {
     auto d = std::make_unique<Data>();
-    d->total_changes = db.TotalChanges();
-    d->data_version = db.DataVersion();
-    auto fail = [&](const Stmt& s) {
+    auto fail = [&](const NeedsFactRows& rows) {
         d_ = std::make_unique<Data>();
-        d_->error = s.Error().empty() ? db.LastError() : s.Error();
+        d_->error = rows.Error();
+        if (d_->error.empty()) d_->error = "needs report query failed";
         return false;
     };
     {
-        Stmt s = db.Prepare("SELECT id, parent, retired FROM catalogue WHERE kind='need_item' ORDER BY sort, id");
-        while (s.Step()) {
-            if (s.Int(2) != 0) continue;
-            int id = d->items.Id(s.TextView(0));
+        auto s = source.Open(NeedsFact::Catalogue);
+        while (s->Next()) {
+            if (ToInt(s->Text(2)) != 0) continue;
+            int id = d->items.Id(s->Text(0));
             d->item_category.resize(d->items.Size());
-            d->item_category[size_t(id)] = s.Text(1);
+            d->item_category[size_t(id)] = std::string(s->Text(1));
         }
-        if (s.Failed()) return fail(s);
+        if (s->Failed()) return fail(*s);
         d->catalogue_items = d->items.Size();
     }
-    Stream creators{db.Prepare("SELECT id FROM creators WHERE deleted=0 ORDER BY id")};
-    Stream needs{db.Prepare("SELECT creator_id, item, updated_at FROM needs WHERE deleted=0 ORDER BY creator_id")};
-    Stream csec{db.Prepare("SELECT creator_id, sector_id FROM creator_sectors ORDER BY creator_id")};
-    Stream cpro{db.Prepare("SELECT creator_id, profession_id FROM creator_professions ORDER BY creator_id")};
-    Stream att{db.Prepare("SELECT creator_id, event_id FROM attendances WHERE deleted=0 ORDER BY creator_id")};
+    Stream creators{source.Open(NeedsFact::Creators)};
+    Stream needs{source.Open(NeedsFact::Needs)};
+    Stream csec{source.Open(NeedsFact::Sectors)};
+    Stream cpro{source.Open(NeedsFact::Professions)};
+    Stream att{source.Open(NeedsFact::Attendances)};
     Stream* all[] = {&creators, &needs, &csec, &cpro, &att};
     for (Stream* s : all) {
-        if (!s->stmt.Valid()) return fail(s->stmt);
         s->Next();
+        if (s->rows->Failed()) return fail(*s->rows);
     }
     for (; creators.valid; creators.Next()) {
         std::string_view id = creators.Key();
         for (bool more = csec.SeekTo(id); more; csec.Next(), more = csec.More(id))
-            d->sector.push_back(uint16_t(d->sectors.Id(csec.stmt.TextView(1))));
+            d->sector.push_back(uint16_t(d->sectors.Id(csec.rows->Text(1))));
         for (bool more = cpro.SeekTo(id); more; cpro.Next(), more = cpro.More(id))
-            d->profession.push_back(uint16_t(d->professions.Id(cpro.stmt.TextView(1))));
+            d->profession.push_back(uint16_t(d->professions.Id(cpro.rows->Text(1))));
         for (bool more = att.SeekTo(id); more; att.Next(), more = att.More(id))
-            d->event.push_back(uint32_t(d->events.Id(att.stmt.TextView(1))));
+            d->event.push_back(uint32_t(d->events.Id(att.rows->Text(1))));
         for (bool more = needs.SeekTo(id); more; needs.Next(), more = needs.More(id)) {
-            d->need_item.push_back(uint16_t(d->items.Id(needs.stmt.TextView(1))));
-            d->need_day.push_back(DayNumber(needs.stmt.TextView(2)));
+            d->need_item.push_back(uint16_t(d->items.Id(needs.rows->Text(1))));
+            d->need_day.push_back(DayNumber(needs.rows->Text(2)));
         }
         d->sector_off.push_back(uint32_t(d->sector.size()));
         d->profession_off.push_back(uint32_t(d->profession.size()));
@@ -165,15 +223,15 @@ bool NeedsReportIndex::Load(Db& db) {
         }
     }
     for (Stream* s : all)
-        if (s->stmt.Failed()) return fail(s->stmt);
+        if (s->rows->Failed()) return fail(*s->rows);
     d->offers.assign(d->items.Size(), 0);
     {
-        Stmt s = db.Prepare("SELECT item, count(*) FROM offers WHERE deleted=0 AND item<>'' GROUP BY item");
-        while (s.Step()) {
-            int item = d->items.Find(s.TextView(0));
-            if (item >= 0) d->offers[size_t(item)] = s.Int(1);
+        auto s = source.Open(NeedsFact::Offers);
+        while (s->Next()) {
+            int item = d->items.Find(s->Text(0));
+            if (item >= 0) d->offers[size_t(item)] = ToInt(s->Text(1));
         }
-        if (s.Failed() || !s.Valid()) return fail(s);
+        if (s->Failed()) return fail(*s);
     }
     d->item_category.resize(d->items.Size());
     d->loaded = true;

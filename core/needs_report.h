@@ -41,6 +41,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace comptoir {
@@ -80,6 +81,38 @@ struct NeedsReport {
     std::string error;
 };
 
+// Where NeedsReportIndex::Load reads the facts. Load(Db&) uses the SQLite tables above;
+// another database (the server's PostgreSQL store) implements these two interfaces.
+// Each kind of fact is one query whose rows have these text columns (deleted = 0 rows
+// only; ids ordered bytewise, e.g. PostgreSQL's COLLATE "C"):
+//   Catalogue:   id, parent, retired   of kind 'need_item', ORDER BY sort, id
+//   Creators:    id                    ORDER BY id
+//   Needs:       creator_id, item, updated_at          ORDER BY creator_id
+//   Sectors:     creator_id, sector_id (creator_sectors)  ORDER BY creator_id
+//   Professions: creator_id, profession_id             ORDER BY creator_id
+//   Attendances: creator_id, event_id                  ORDER BY creator_id
+//   Offers:      item, count           item <> '', GROUP BY item
+// All queries should see one snapshot (one transaction) so the facts agree.
+enum class NeedsFact { Catalogue, Creators, Needs, Sectors, Professions, Attendances, Offers };
+
+class NeedsFactRows {
+public:
+    virtual ~NeedsFactRows() = default;
+    // Moves to the next row; false at the end or on an error (then Failed()).
+    virtual bool Next() = 0;
+    // Column `col` of the current row; valid until the next Next().
+    virtual std::string_view Text(int col) const = 0;
+    virtual bool Failed() const = 0;
+    virtual std::string Error() const = 0;
+};
+
+class NeedsFactSource {
+public:
+    virtual ~NeedsFactSource() = default;
+    // The rows of one kind of fact; on failure, rows whose Failed() is true.
+    virtual std::unique_ptr<NeedsFactRows> Open(NeedsFact what) = 0;
+};
+
 // One-shot: loads the facts and computes (= NeedsReportIndex::Load + Compute).
 // Invalid filter dates give ok=false.
 NeedsReport ComputeNeedsReport(Db& db, const ReportFilter& filter);
@@ -96,6 +129,7 @@ public:
 
     // Loads the facts unconditionally. False on a query error (see Error()).
     bool Load(Db& db);
+    bool Load(NeedsFactSource& source);  // another database (see NeedsFactSource)
     // Loads only if nothing is loaded or the database changed since (this connection's
     // total changes, or another connection's commit via PRAGMA data_version).
     bool Refresh(Db& db);

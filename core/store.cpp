@@ -806,6 +806,8 @@ StoreCounts LocalStore::Counts(const std::string& current_event_id) {
 
 int LocalStore::PurgeAcknowledged() {
     Db& db = *impl_->db;
+    // Overwrite freed cell space with zeros, so the erased text is not left in the pages.
+    if (!db.Exec("PRAGMA secure_delete=ON")) return -1;
     Transaction tx(db);
     if (!tx.Ok()) return -1;
     const char* const kDone =

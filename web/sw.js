@@ -7,7 +7,7 @@
 // its start screen, then reloads itself into the new version.
 'use strict';
 const CACHE = 'comptoir-@CACHE_VERSION@';
-const FILES = ['./', 'index.html', 'comptoir.js', 'comptoir.wasm', 'comptoir.data', 'manifest.webmanifest',
+const FILES = ['./', 'index.html', 'comptoir.js', 'comptoir.wasm', 'manifest.webmanifest',
                'icon.svg', 'fonts/NotoSans-Regular.ttf', 'fonts/NotoSans-Bold.ttf'];
 
 self.addEventListener('install', (event) => {

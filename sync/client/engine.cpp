@@ -43,7 +43,9 @@ struct SyncEngine::Impl {
     std::function<void()> on_change;
     std::function<void()> on_store_changed;
     bool in_flight = false;
-    bool sync_requested = false;
+    bool sync_requested = false;     // saves, `online`, enrollment: wait for the backoff
+    bool sync_forced = false;        // staff "sync now": skips the backoff, not Retry-After
+    int64_t retry_after_until_ms = 0;  // a server's Retry-After: nothing is sent before
     int64_t now_ms = 0;
     int64_t next_periodic_ms = 0;
     int64_t first_failed_seq = -1;   // first entry of the batch that keeps failing
@@ -70,6 +72,8 @@ struct SyncEngine::Impl {
     // --- Backoff ---------------------------------------------------------------
     void Fail(const std::string& reason, const std::string& retry_after) {
         in_flight = false;
+        generation++;
+        next = Batch{};
         status.consecutive_failures++;
         status.last_error = reason;
         int64_t delay = kBackoffFirstMs;
@@ -81,7 +85,10 @@ struct SyncEngine::Impl {
         if (!retry_after.empty()) {
             char* end = nullptr;
             long secs = std::strtol(retry_after.c_str(), &end, 10);
-            if (end && *end == '\0' && secs > 0) delay = std::max<int64_t>(delay, int64_t(secs) * 1000);
+            if (end && *end == '\0' && secs > 0) {
+                delay = std::max<int64_t>(delay, int64_t(secs) * 1000);
+                retry_after_until_ms = now_ms + int64_t(secs) * 1000;
+            }
         }
         status.phase = Phase::Backoff;
         status.next_attempt_ms = now_ms + delay;
@@ -96,6 +103,10 @@ struct SyncEngine::Impl {
     }
 
     bool HandleAuthErrors(const HttpResponse& r) {
+        if (r.status == 401 || r.status == 403) {
+            generation++;
+            next = Batch{};
+        }
         if (r.status == 401) {
             in_flight = false;
             status.phase = Phase::NotEnrolled;
@@ -124,43 +135,79 @@ struct SyncEngine::Impl {
     }
 
     // --- Push ------------------------------------------------------------------
-    void StartPush() {
-        std::vector<OutboxEntry> batch = store.PendingOutbox(config.max_changes, config.max_bytes);
-        if (batch.empty()) {
-            StartPull();
-            return;
-        }
+    // Pipelining with one request in flight: while batch N is on the wire, batch N+1 is
+    // read from the outbox and encoded (`next`); when N's answer arrives, N+1 is sent
+    // first and N's results are recorded in the store (one transaction) while the server
+    // works on N+1. The server still sees a device's batches one after another, in outbox
+    // order (a need never arrives before its creator), and an entry leaves the outbox
+    // only on its own batch's answer. A failure drops `next` and bumps `generation`, so a
+    // late answer of an abandoned request is ignored (its entries stay pending and are
+    // resent; the server answers duplicate).
+    struct Batch {
+        bool valid = false;
+        std::string body;
+        std::vector<int64_t> seqs;
+    };
+    Batch next;
+    uint64_t generation = 0;
+
+    // Reads and encodes the batch following the `skip` entries in flight (their seqs must
+    // be the first pending ones; otherwise nothing is prepared and the next batch is read
+    // after the answer).
+    Batch BuildBatch(const std::vector<int64_t>& skip) {
+        Batch b;
+        std::vector<OutboxEntry> all = store.PendingOutbox(skip.size() + config.max_changes, SIZE_MAX);
+        if (all.size() < skip.size()) return b;
+        for (size_t i = 0; i < skip.size(); ++i)
+            if (all[i].seq != skip[i]) return b;
         PushRequest req;
         req.device_id = config.device_id;
         req.batch_id = NewUuid();
         req.sent_at = NowRfc3339();
         req.app_version = config.app_version;
-        req.pending = status.pending;
-        batch_seqs.clear();
-        for (const OutboxEntry& e : batch) {
-            Change c;
-            c.id = e.record_id;
-            c.entity = e.entity;
-            c.op = e.op;
-            c.version = e.version;
-            c.updated_at = e.updated_at;
-            c.data = json::parse(e.data_json, nullptr, false);
-            if (c.data.is_discarded()) c.data = json::object();
-            req.changes.push_back(std::move(c));
-            batch_seqs.push_back(e.seq);
+        req.pending = std::max<int64_t>(0, status.pending - int64_t(skip.size()));
+        std::vector<RawChange> changes;
+        size_t bytes = 0;
+        for (size_t i = skip.size(); i < all.size() && changes.size() < config.max_changes; ++i) {
+            OutboxEntry& e = all[i];
+            bytes += e.data_json.size();
+            if (bytes > config.max_bytes && !changes.empty()) break;  // the first entry always goes
+            b.seqs.push_back(e.seq);
+            changes.push_back(RawChange{std::move(e.record_id), std::move(e.entity), std::move(e.op), e.version,
+                                        std::move(e.updated_at), std::move(e.data_json)});
         }
-        if (first_failed_seq == batch.front().seq && same_first_failures >= kStuckAfterFailures)
-            status.stuck_first_item = true;
+        b.body = EncodePushRequestText(req, changes);
+        b.valid = true;
+        return b;
+    }
+
+    void SendBatch(Batch b) {
+        batch_seqs = std::move(b.seqs);
+        int64_t first = batch_seqs.front();
+        if (first_failed_seq == first && same_first_failures >= kStuckAfterFailures) status.stuck_first_item = true;
         status.phase = Phase::Pushing;
         in_flight = true;
-        Changed();
         HttpRequest http;
         http.method = "POST";
         http.path = "/api/v1/sync/push";
-        http.body = EncodePushRequest(req).dump();
+        http.body = std::move(b.body);
         http.headers = AuthHeaders();
-        int64_t first = batch.front().seq;
-        transport.Send(http, [this, first](HttpResponse r) { OnPushAnswer(first, r); });
+        uint64_t g = generation;
+        transport.Send(http, [this, g, first](HttpResponse r) {
+            if (g != generation) return;  // abandoned after a failure: its entries are resent
+            OnPushAnswer(first, r);
+        });
+    }
+
+    void StartPush() {
+        Batch b = BuildBatch({});
+        if (b.seqs.empty()) {
+            StartPull();
+            return;
+        }
+        SendBatch(std::move(b));
+        Changed();
+        next = BuildBatch(batch_seqs);  // overlaps with the request on the wire
     }
 
     void NotePushFailure(int64_t first_seq) {
@@ -174,6 +221,7 @@ struct SyncEngine::Impl {
     }
 
     void OnPushAnswer(int64_t first_seq, const HttpResponse& r) {
+        in_flight = false;
         if (HandleAuthErrors(r)) return;
         if (r.status != 200) {
             NotePushFailure(first_seq);
@@ -190,6 +238,7 @@ struct SyncEngine::Impl {
         }
         std::vector<std::pair<int64_t, OutboxOutcome>> outcomes;
         std::vector<std::string> reasons;
+        int64_t rejected = 0;
         for (size_t i = 0; i < answer.results.size(); ++i) {
             const ChangeResult& res = answer.results[i];
             OutboxOutcome o = OutboxOutcome::Applied;
@@ -199,10 +248,19 @@ struct SyncEngine::Impl {
             else if (res.status == "rejected") {
                 o = OutboxOutcome::Rejected;
                 reason = res.error_code + (res.error_field.empty() ? "" : " (" + res.error_field + ")");
+                rejected++;
             }
             outcomes.push_back({batch_seqs[i], o});
             reasons.push_back(reason);
         }
+        const size_t answered = batch_seqs.size();
+        // Pipelining: the next batch goes out before this answer is recorded.
+        bool sent_next = false;
+        if (next.valid && !next.seqs.empty()) {
+            SendBatch(std::move(next));
+            sent_next = true;
+        }
+        next = Batch{};
         if (!store.MarkOutboxResults(outcomes, reasons)) {
             Fail("local store: cannot record the answer", "");
             return;
@@ -210,12 +268,18 @@ struct SyncEngine::Impl {
         first_failed_seq = -1;
         same_first_failures = 0;
         status.stuck_first_item = false;
-        status.sent_this_run += int64_t(batch_seqs.size());
-        in_flight = false;
+        status.sent_this_run += int64_t(answered);
+        status.pending = std::max<int64_t>(0, status.pending - int64_t(answered));
+        status.rejected += rejected;
         Succeeded();
-        RefreshCounts();
         if (on_store_changed) on_store_changed();
-        StartPush();  // next batch, or the pull when the outbox is empty
+        if (sent_next) {
+            Changed();
+            next = BuildBatch(batch_seqs);
+            return;
+        }
+        RefreshCounts();
+        StartPush();  // entries saved meanwhile, or the pull when the outbox is empty
     }
 
     // --- Pull ------------------------------------------------------------------
@@ -286,12 +350,17 @@ struct SyncEngine::Impl {
             return;
         }
         if (status.phase == Phase::NotEnrolled || status.phase == Phase::Revoked) {
-            if (!sync_requested) return;  // retried only on an explicit request
+            if (!sync_requested && !sync_forced) return;  // retried only on an explicit request
         }
-        bool due = sync_requested || now >= next_periodic_ms ||
-                   (status.phase == Phase::Backoff && now >= status.next_attempt_ms);
-        if (status.phase == Phase::Backoff && now < status.next_attempt_ms && !sync_requested) due = false;
+        // A server's Retry-After is never overridden; the exponential backoff only by staff.
+        if (now < retry_after_until_ms) return;
+        bool backing_off = status.phase == Phase::Backoff && now < status.next_attempt_ms;
+        bool due;
+        if (backing_off) due = sync_forced;
+        else if (status.phase == Phase::Backoff) due = true;  // the backoff delay is over
+        else due = sync_forced || sync_requested || now >= next_periodic_ms;
         if (!due) return;
+        sync_forced = false;
         sync_requested = false;
         next_periodic_ms = now + config.periodic_ms;
         RefreshCounts();
@@ -345,6 +414,11 @@ void SyncEngine::Tick(int64_t now_ms) { impl_->Tick(now_ms); }
 
 void SyncEngine::RequestSyncNow() {
     impl_->sync_requested = true;
+    impl_->Changed();
+}
+
+void SyncEngine::SyncNowIgnoringBackoff() {
+    impl_->sync_forced = true;
     impl_->Changed();
 }
 

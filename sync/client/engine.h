@@ -2,15 +2,17 @@
 // pushes the outbox and pulls reference data over a Transport.
 //
 // Call Tick(now_ms) once per frame (cheap when nothing is due); it never blocks.
-// Triggers: the timer (backoff), RequestSyncNow() (staff "sync now", after each save,
-// the browser's `online` event).
+// Triggers: the timer (backoff), RequestSyncNow() (after each save, the browser's
+// `online` event; waits for the backoff), SyncNowIgnoringBackoff() (staff "sync now";
+// skips the backoff, never a server's Retry-After).
 //
 // States:  Idle --(due)--> Pushing --(batch answered, more pending)--> Pushing
 //                                   --(outbox empty)--> Pulling --(has_more)--> Pulling
 //                                                                  --(done)--> Idle
 //          any request failing (status 0, 5xx, 429) --> Backoff (1 s doubling to 5 min,
 //          with jitter; Retry-After respected) --(due)--> Pushing
-//  Invariants: one request in flight at most; an outbox entry leaves the store only when
+//  Invariants: one request in flight at most (the next batch is read and encoded while
+//  the previous one is on the wire, and sent before the previous answer is recorded); an outbox entry leaves the store only when
 //  the server's answer for its batch says applied/duplicate/stale; a reload or crash
 //  mid-request resends the same entries (the server's idempotency makes that harmless).
 #pragma once
@@ -67,7 +69,14 @@ public:
                 std::function<void(EnrollResult)> done);
 
     void Tick(int64_t now_ms);
+    // Asks for a sync at the next Tick (after a save, enrollment, the browser's `online`
+    // event) — unless the engine is backing off after a failure: then the attempt waits
+    // for the backoff delay (a room of kiosks saving during an outage must not hammer the
+    // server, nor skip its Retry-After).
     void RequestSyncNow();
+    // Staff "sync now": tries at the next Tick even while backing off, but never before a
+    // server's Retry-After has passed.
+    void SyncNowIgnoringBackoff();
     const SyncStatus& Status() const;
     // Called whenever the status changes (the UI wakes up to redraw).
     void SetOnChange(std::function<void()> on_change);

@@ -157,6 +157,55 @@ json EncodePushRequest(const PushRequest& r) {
     return j;
 }
 
+namespace {
+void AppendJsonString(std::string* out, const std::string& s) {
+    *out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+// True when text is one JSON object (what the device's outbox stores as data_json).
+bool IsJsonObjectText(const std::string& text) {
+    size_t i = text.find_first_not_of(" \t\r\n");
+    if (i == std::string::npos || text[i] != '{') return false;
+    return json::accept(text);
+}
+}  // namespace
+
+std::string EncodePushRequestText(const PushRequest& r, const std::vector<RawChange>& changes) {
+    std::string out;
+    size_t reserve = 256;
+    for (const RawChange& c : changes) reserve += c.data_json.size() + c.id.size() + c.updated_at.size() + 96;
+    out.reserve(reserve);
+    out += "{\"protocol\":" + std::to_string(r.protocol) + ",\"device_id\":";
+    AppendJsonString(&out, r.device_id);
+    out += ",\"batch_id\":";
+    AppendJsonString(&out, r.batch_id);
+    out += ",\"sent_at\":";
+    AppendJsonString(&out, r.sent_at);
+    if (!r.app_version.empty()) {
+        out += ",\"app_version\":";
+        AppendJsonString(&out, r.app_version);
+    }
+    if (r.pending) out += ",\"pending\":" + std::to_string(*r.pending);
+    out += ",\"changes\":[";
+    for (size_t i = 0; i < changes.size(); ++i) {
+        const RawChange& c = changes[i];
+        if (i) out += ',';
+        out += "{\"id\":";
+        AppendJsonString(&out, c.id);
+        out += ",\"entity\":";
+        AppendJsonString(&out, c.entity);
+        out += ",\"op\":";
+        AppendJsonString(&out, c.op);
+        out += ",\"version\":" + std::to_string(c.version) + ",\"updated_at\":";
+        AppendJsonString(&out, c.updated_at);
+        out += ",\"data\":";
+        if (IsJsonObjectText(c.data_json)) out += c.data_json;
+        else out += "{}";
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
 static void DecodeChange(const json& c, Change* out) {
     *out = Change{};
     if (!c.is_object()) {

@@ -172,6 +172,17 @@ bool ParseJson(std::string_view text, nlohmann::json* out, WireError* err);
 // Encoders return the JSON value (call .dump() for the body). Decoders take a parsed
 // value, check every type and say what is wrong in *error (or *err for the server side).
 nlohmann::json EncodePushRequest(const PushRequest& r);
+// The same body as EncodePushRequest(r).dump(), built as text from changes whose `data`
+// is already JSON text (the device's outbox stores it so): no parse and re-dump of every
+// record on the device. r.changes is ignored. A `data_json` that is not a JSON object is
+// sent as {} (as EncodePushRequest does with a non-object).
+struct RawChange {
+    std::string id, entity, op;
+    int64_t version = 0;
+    std::string updated_at;
+    std::string data_json;
+};
+std::string EncodePushRequestText(const PushRequest& envelope, const std::vector<RawChange>& changes);
 // Server side: strict envelope validation with stable codes (invalid_envelope,
 // protocol_mismatch, too_many_changes). Malformed changes are kept with shape_error set.
 bool DecodePushRequest(const nlohmann::json& j, PushRequest* out, WireError* err);

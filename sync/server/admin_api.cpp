@@ -18,6 +18,7 @@
 #include "core/uuid.h"
 #include "core/validate.h"
 #include "sync/server/export.h"
+#include "sync/server/organizations.h"
 #include "sync/server/security.h"
 
 namespace comptoir {
@@ -123,7 +124,7 @@ bool ParseCount(const std::string& s, int64_t lo, int64_t hi, int64_t* out) {
 
 struct Handlers {
     AdminApi* api;
-    ServerStore& store() { return *api->store; }
+    ServerStore& store() { return api->current_store ? *api->current_store() : *api->store; }
 
     // Writes 401/403 unless the token is a user with at least `role`.
     bool Allow(Req req, Res res, Role role, Principal* who) {
@@ -531,6 +532,7 @@ struct Handlers {
         int64_t expires = NowMs() + int64_t(7) * 24 * 3600 * 1000;
         if (!store().AddEnrollmentCode(Sha256Hex(NormalizeEnrollmentCode(code)), name, expires, &error))
             return Unavailable(res);
+        code = QualifyOrg(who.organization, code);  // "<slug>.CODE" outside the default organization
         std::string host = req.get_header_value("Host");
         if (host.empty() || host.find_first_of(" /\\\"<>") != std::string::npos) host = "127.0.0.1";
         std::string url = "http://" + host + "/#enroll=" + code;

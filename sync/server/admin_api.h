@@ -25,6 +25,9 @@ namespace comptoir {
 struct AdminApi {
     ServerStore* store = nullptr;
     std::function<Principal(const httplib::Request&)> authenticate;
+    // The store of the request being handled (its token's organization, see
+    // organizations.h); when empty, `store`.
+    std::function<ServerStore*()> current_store;
 };
 
 enum class Role { Staff, Admin };

@@ -19,6 +19,7 @@
 #include "core/uuid.h"
 #include "core/validate.h"
 #include "sync/server/http_server.h"
+#include "sync/server/organizations.h"
 #include "sync/server/security.h"
 #include "sync/server/server_store.h"
 
@@ -42,9 +43,13 @@ const char* kUsage =
     "  comptoir-server device list [--json]\n"
     "  comptoir-server device revoke <device_id>\n"
     "  comptoir-server event add --title T --date YYYY-MM-DD [--sector S] [--place P] [--id ID]\n"
+    "  comptoir-server org add <slug> --name NAME | org list [--json]\n"
+    "  comptoir-server org grant-network <username> | org revoke-network <username>\n"
     "\n"
     "Every command takes --database PATH (default ./data/comptoir.db; the parent directory is\n"
-    "created). Environment: COMPTOIR_DATABASE, COMPTOIR_HOST, COMPTOIR_PORT, COMPTOIR_WEB_ROOT.\n"
+    "created); admin, device and event take --org SLUG (an organization added with 'org add';\n"
+    "default: the default organization). Environment: COMPTOIR_DATABASE, COMPTOIR_HOST,\n"
+    "COMPTOIR_PORT, COMPTOIR_WEB_ROOT.\n"
     "Run 'comptoir-server <command> --help' for one command.\n";
 
 const std::map<std::string, const char*> kCommandHelp = {
@@ -58,18 +63,29 @@ const std::map<std::string, const char*> kCommandHelp = {
      "                env COMPTOIR_WEB_ROOT)\n"
      "  --rate-limit  API requests per minute per device token or IP (default 600, 0 = off)\n"},
     {"admin",
-     "comptoir-server admin add <username> [--role admin|staff] [--database PATH]\n"
+     "comptoir-server admin add <username> [--role admin|staff] [--org SLUG] [--database PATH]\n"
      "  Creates a staff account (role admin by default). The password (8+ characters) is\n"
      "  read from the first line of stdin.\n"},
     {"device",
-     "comptoir-server device add <name> [--json] [--database PATH]\n"
+     "comptoir-server device add <name> [--json] [--org SLUG] [--database PATH]\n"
      "  Prints a fresh single-use enrollment code, valid 7 days. With --json: one JSON object\n"
      "  {\"enrollment_code\", \"expires_at\", \"name\"}.\n"
      "comptoir-server device list [--json]       devices, last sync, app version, pending count\n"
      "comptoir-server device revoke <device_id>  the device's token is refused from now on (403)\n"},
     {"event",
-     "comptoir-server event add --title T --date YYYY-MM-DD [--sector S] [--place P] [--id ID]\n"
+     "comptoir-server event add --title T --date YYYY-MM-DD [--sector S] [--place P] [--id ID] [--org SLUG]\n"
      "  Adds (or with --id updates) an event; devices receive it through pull. Prints its id.\n"},
+    {"org",
+     "comptoir-server org add <slug> --name NAME [--database PATH]\n"
+     "  Adds an organization (a CRC) with its own accounts, devices, events, catalogue and\n"
+     "  data: a sibling SQLite file (comptoir.org-<slug>.db) or a PostgreSQL schema\n"
+     "  (org_<slug>). Slug: 1-32 of a-z 0-9 '-', starting with a letter. Then use --org <slug>\n"
+     "  with admin add / device add / event add; its staff log in with \"organization\": <slug>\n"
+     "  (or username@<slug>); its tokens and enrollment codes start with \"<slug>.\".\n"
+     "comptoir-server org list [--json]                   the organizations\n"
+     "comptoir-server org grant-network <username>        a default-organization account may read\n"
+     "                                                    the network needs report (counts only)\n"
+     "comptoir-server org revoke-network <username>\n"},
 };
 
 struct Args {
@@ -139,16 +155,56 @@ bool MakeParentDirs(const std::string& path, std::string* error) {
     return true;
 }
 
-std::unique_ptr<ServerStore> OpenFromArgs(const Args& a) {
-    std::string db = Opt(a, "database", "COMPTOIR_DATABASE", "./data/comptoir.db");
-    std::string error;
+// The store a command works on: the default organization's, or with --org <slug> that
+// organization's (through the registry, see organizations.h).
+struct OpenedStore {
+    std::unique_ptr<OrgDirectory> orgs;   // with --org (or org commands)
+    std::unique_ptr<ServerStore> own;     // without
+    ServerStore* store = nullptr;
+    std::string org;                      // "" = default
+    ServerStore* operator->() const { return store; }
+    explicit operator bool() const { return store != nullptr; }
+};
+
+std::string DatabaseOf(const Args& a) { return Opt(a, "database", "COMPTOIR_DATABASE", "./data/comptoir.db"); }
+
+std::unique_ptr<OrgDirectory> OpenOrgs(const Args& a) {
+    std::string db = DatabaseOf(a), error;
     if (db.rfind("postgres", 0) != 0 && !MakeParentDirs(db, &error)) {
         std::fprintf(stderr, "error: %s\n", error.c_str());
         return nullptr;
     }
-    auto store = OpenServerStore(db, &error);
-    if (!store) std::fprintf(stderr, "error: cannot open %s: %s\n", db.c_str(), error.c_str());
-    return store;
+    auto orgs = OrgDirectory::Open(db, &error);
+    if (!orgs) std::fprintf(stderr, "error: cannot open the database: %s\n", error.c_str());
+    return orgs;
+}
+
+OpenedStore OpenFromArgs(const Args& a) {
+    OpenedStore o;
+    std::string db = DatabaseOf(a);
+    std::string error;
+    std::string org = Opt(a, "org", "COMPTOIR_ORG", "");
+    if (!org.empty() && org != kDefaultOrgSlug) {
+        o.orgs = OpenOrgs(a);
+        if (!o.orgs) return o;
+        bool unavailable = false;
+        o.store = o.orgs->Find(org, &unavailable);
+        if (!o.store)
+            std::fprintf(stderr, unavailable ? "error: the store of organization %s cannot be opened\n"
+                                             : "error: no organization %s (comptoir-server org add)\n",
+                         org.c_str());
+        o.org = org;
+        return o;
+    }
+    if (db.rfind("postgres", 0) != 0 && !MakeParentDirs(db, &error)) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return o;
+    }
+    o.own = OpenServerStore(db, &error);
+    // Never the URL: it may carry a password.
+    if (!o.own) std::fprintf(stderr, "error: cannot open the database: %s\n", error.c_str());
+    o.store = o.own.get();
+    return o;
 }
 
 int Usage(const std::string& msg) {
@@ -248,6 +304,7 @@ int DeviceCmd(const Args& a) {
             std::fprintf(stderr, "error: %s\n", error.c_str());
             return 1;
         }
+        code = QualifyOrg(store.org, code);  // "<slug>.CODE": the server routes it to that store
         if (HasFlag(a, "json")) {
             nlohmann::json j = {{"enrollment_code", code}, {"expires_at", FormatRfc3339(expires)},
                                 {"name", a.positional[2]}};
@@ -309,6 +366,58 @@ int EventCmd(const Args& a) {
     return 0;
 }
 
+int OrgCmd(const Args& a) {
+    if (a.positional.size() < 2) return Usage("org needs a subcommand: add, list, grant-network, revoke-network");
+    const std::string& sub = a.positional[1];
+    if (sub == "add") {
+        if (a.positional.size() != 3) return Usage("org add takes one <slug>");
+        const std::string& slug = a.positional[2];
+        if (!ValidOrgSlug(slug)) return Usage("invalid slug: 1-32 of a-z 0-9 '-', starting with a letter");
+        std::string name;
+        if (NormalizeText(Opt(a, "name", nullptr, ""), 200, true, &name) != ErrorCode::None || name.empty())
+            return Usage("org add needs --name NAME");
+        auto orgs = OpenOrgs(a);
+        if (!orgs) return 1;
+        std::string error;
+        if (!orgs->Add(slug, name, &error)) {
+            std::fprintf(stderr, "error: %s\n", error.c_str());
+            return 1;
+        }
+        std::printf("organization %s added\n", slug.c_str());
+        return 0;
+    }
+    if (sub == "list") {
+        auto orgs = OpenOrgs(a);
+        if (!orgs) return 1;
+        nlohmann::json arr = nlohmann::json::array();
+        for (const Organization& o : orgs->List()) {
+            arr.push_back({{"slug", o.slug}, {"name", o.name}, {"created_at", o.created_at}});
+            if (!HasFlag(a, "json")) std::printf("%-32s  %s\n", o.slug.c_str(), o.name.c_str());
+        }
+        if (HasFlag(a, "json")) std::printf("%s\n", arr.dump().c_str());
+        return 0;
+    }
+    if (sub == "grant-network" || sub == "revoke-network") {
+        if (a.positional.size() != 3) return Usage("org " + sub + " takes one <username>");
+        auto orgs = OpenOrgs(a);
+        if (!orgs) return 1;
+        const std::string& username = a.positional[2];
+        bool grant = sub == "grant-network";
+        if (grant && !orgs->Default()->FindUser(username)) {
+            std::fprintf(stderr, "error: no account %s in the default organization\n", username.c_str());
+            return 1;
+        }
+        std::string error;
+        if (!orgs->SetNetworkRight(username, grant, &error)) {
+            std::fprintf(stderr, "error: %s\n", error.c_str());
+            return 1;
+        }
+        std::printf("network right %s for %s\n", grant ? "granted" : "revoked", username.c_str());
+        return 0;
+    }
+    return Usage("unknown org subcommand: " + sub);
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -341,6 +450,7 @@ int RunCli(int argc, char** argv) {
     }
     if (cmd == "device") return DeviceCmd(a);
     if (cmd == "event") return EventCmd(a);
+    if (cmd == "org") return OrgCmd(a);
     return Usage("unknown command: " + cmd);
 }
 

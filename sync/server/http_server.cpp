@@ -17,11 +17,13 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <cstring>
 #include <thread>
 
 #include "core/clock.h"
 #include "core/uuid.h"
 #include "sync/protocol/protocol.h"
+#include "sync/server/organizations.h"
 #include "sync/server/security.h"
 #include "sync/server/server_store.h"
 #include "sync/server/static_files.h"
@@ -43,6 +45,7 @@ const std::vector<ApiRoute>& ApiRoutes() {
         {"GET", "/api/v1/sync/pull"},
         {"GET", "/api/v1/creators/{id}"},
         {"GET", "/api/v1/reports/needs"},
+        {"GET", "/api/v1/network/reports/needs"},
         {"GET", "/metrics"},
     };
     static const std::vector<ApiRoute> all = [] {
@@ -173,12 +176,35 @@ bool ParseInt(const std::string& s, int lo, int hi, int* out) {
     return true;
 }
 
+// [SECTION] organizations: the store serving this request ------------------------------
+// Set first thing for every request by pre-routing (from the bearer token's "<slug>."
+// prefix; none = the default organization; an unknown organization is refused there),
+// then by Login and Enroll from their body. The worker thread that runs pre-routing also
+// runs the handler, so a thread_local is the request's context. Handlers reach a store
+// only through App::store / AdminApi::current_store, i.e. this one: a token is looked up
+// only in the store that minted it, so one organization's credentials never reach
+// another organization's data (see organizations.h).
+struct RequestOrg {
+    std::string slug;  // "" = the default organization
+    ServerStore* store = nullptr;
+};
+thread_local RequestOrg t_org;
+
+struct CurrentStore {
+    ServerStore* operator->() const { return t_org.store; }
+};
+
+std::string OrgSlugOf(const std::string& slug) { return slug == kDefaultOrgSlug ? "" : slug; }
+
 struct App {
     ServerConfig config;
-    std::unique_ptr<ServerStore> store;
+    CurrentStore store;                  // this request's organization's store
+    std::unique_ptr<OrgDirectory> orgs;  // every organization's store
     StaticFiles files{""};
     RateLimiter rate_limiter{600};
     LoginThrottle login_throttle;
+    // Phone self-enrolment per client IP (a venue's Wi-Fi puts a crowd behind one address).
+    RateLimiter phone_enroll_limiter{30};
     Metrics metrics;
 
     explicit App(const ServerConfig& c) : config(c), rate_limiter(c.rate_limit_per_minute) {}
@@ -186,7 +212,27 @@ struct App {
     Principal Auth(const httplib::Request& req) {
         std::string token = BearerToken(req);
         if (token.empty() || token.size() > 200) return {};
-        return store->Authenticate(Sha256Hex(token), NowMs());
+        std::string slug, secret;
+        SplitOrgPrefix(token, &slug, &secret);
+        // Pre-routing selected t_org from this same token; never look it up elsewhere.
+        if (secret.empty() || OrgSlugOf(slug) != t_org.slug || !t_org.store) return {};
+        Principal p = store->Authenticate(Sha256Hex(secret), NowMs());
+        p.organization = t_org.slug;
+        return p;
+    }
+
+    // Selects the store of `slug` for this request. False (reply written) if unknown
+    // (`unknown`: the error to send) or unavailable.
+    bool SelectOrg(const std::string& slug, httplib::Response& res, WireErrorCode unknown, const char* message) {
+        bool unavailable = false;
+        ServerStore* s = orgs->Find(OrgSlugOf(slug), &unavailable);
+        if (!s) {
+            if (unavailable) Unavailable(res);
+            else ReplyError(res, unknown, message);
+            return false;
+        }
+        t_org = {OrgSlugOf(slug), s};
+        return true;
     }
 
     // Staff/admin only. False (and the reply written) otherwise.
@@ -231,25 +277,78 @@ struct App {
         }
         json j;
         if (!ReadJsonBody(req, res, &j)) return;
+        // Phones (issue 4, docs/server.md "Phones"): {"join_code", "device_name",
+        // "request_id"} instead of "enrollment_code"; any enrolment may carry a
+        // request_id (idempotent retry, see ServerStore::EnrollOnce).
+        const bool join = j.is_object() && j.contains("join_code") && !j.contains("enrollment_code");
+        std::string request_id;
+        if (j.is_object() && j.contains("request_id")) {
+            const json& r = j["request_id"];
+            if (!r.is_string() || r.get<std::string>().size() < 16 || r.get<std::string>().size() > 100)
+                return ReplyError(res, WireErrorCode::InvalidEnvelope, "request_id must be a string of 16-100 bytes",
+                                  "request_id");
+            request_id = r.get<std::string>();
+        }
+        if (join) {
+            if (!j["join_code"].is_string())
+                return ReplyError(res, WireErrorCode::InvalidEnvelope, "join_code must be a non-empty string",
+                                  "join_code");
+            int wait = 0;
+            if (!phone_enroll_limiter.Allow("phone-enroll:" + req.remote_addr, NowMs(), &wait)) {
+                res.set_header("Retry-After", std::to_string(wait));
+                return ReplyError(res, WireErrorCode::TooManyAttempts, "too many phone enrolments; try again later");
+            }
+            j["enrollment_code"] = j["join_code"];   // same shape and organization prefix
+        }
         EnrollRequest er;
         WireError err;
-        if (!DecodeEnrollRequest(j, &er, &err)) return ReplyError(res, err.code, err.message, err.field);
+        if (!DecodeEnrollRequest(j, &er, &err)) {
+            if (join && err.field == "enrollment_code") err.field = "join_code";
+            return ReplyError(res, err.code, err.message, err.field);
+        }
+        {  // "<slug>.CODE": served by the store of the organization that minted the code.
+            std::string slug;
+            SplitOrgPrefix(er.enrollment_code, &slug, &er.enrollment_code);
+            bool unavailable = false;
+            ServerStore* s = orgs->Find(OrgSlugOf(slug), &unavailable);
+            if (unavailable) return Unavailable(res);
+            if (!s) {
+                login_throttle.Failure(ip_key, NowMs());
+                return ReplyError(res, WireErrorCode::EnrollmentCodeInvalid,
+                                  "unknown, expired or already used enrollment code", "enrollment_code");
+            }
+            t_org = {OrgSlugOf(slug), s};
+        }
         std::string device_name;
         if (NormalizeText(er.device_name, 200, true, &device_name) != ErrorCode::None)
             return ReplyError(res, WireErrorCode::InvalidEnvelope, "device_name is not valid text", "device_name");
         EnrollResponse out;
         out.device_id = NewUuid();
         out.device_token = NewToken();
-        EnrollOutcome o = store->Enroll(Sha256Hex(NormalizeEnrollmentCode(er.enrollment_code)), device_name,
-                                        out.device_id, Sha256Hex(out.device_token), NowMs());
+        const std::string code_hash = Sha256Hex(NormalizeEnrollmentCode(er.enrollment_code));
+        ServerStore::EnrollGrant grant;
+        EnrollOutcome o = join || !request_id.empty()
+                              ? store->EnrollOnce(code_hash, join, device_name, request_id, out.device_id,
+                                                  Sha256Hex(out.device_token), NowMs(), &grant)
+                              : store->Enroll(code_hash, device_name, out.device_id, Sha256Hex(out.device_token),
+                                              NowMs());
         if (o == EnrollOutcome::InvalidCode) {
             login_throttle.Failure(ip_key, NowMs());
+            if (join)
+                return ReplyError(res, WireErrorCode::EnrollmentCodeInvalid, "unknown or expired join code",
+                                  "join_code");
             return ReplyError(res, WireErrorCode::EnrollmentCodeInvalid,
                               "unknown, expired or already used enrollment code", "enrollment_code");
         }
         if (o != EnrollOutcome::Ok) return Unavailable(res);
-        LogJson("info", "device enrolled", json{{"device_id", out.device_id}}.dump());
-        ReplyJson(res, 200, EncodeEnrollResponse(out));
+        if (!grant.device_id.empty()) out.device_id = grant.device_id;
+        LogJson("info", grant.rotated ? "device enrolment retried: token re-issued" : "device enrolled",
+                json{{"device_id", out.device_id}, {"kind", grant.kind.empty() ? "kiosk" : grant.kind}}.dump());
+        out.device_token = QualifyOrg(t_org.slug, out.device_token);  // stored: the hash of the secret
+        json answer = EncodeEnrollResponse(out);
+        answer["kind"] = grant.kind.empty() ? "kiosk" : grant.kind;
+        if (!grant.event_id.empty()) answer["event_id"] = grant.event_id;
+        ReplyJson(res, 200, answer);
     }
 
     void Unavailable(httplib::Response& res) {
@@ -263,8 +362,29 @@ struct App {
         LoginRequest lr;
         WireError err;
         if (!DecodeLoginRequest(j, &lr, &err)) return ReplyError(res, err.code, err.message, err.field);
+        // The organization: the "organization" field, else "username@<slug>" when <slug> is
+        // a registered organization, else the default one. Unknown: wrong credentials.
+        std::string org;
+        if (j.contains("organization")) {
+            if (!j["organization"].is_string() || j["organization"].get<std::string>().size() > 64)
+                return ReplyError(res, WireErrorCode::InvalidEnvelope, "organization must be a slug", "organization");
+            org = j["organization"].get<std::string>();
+            for (char& c : org) c = char(std::tolower(static_cast<unsigned char>(c)));
+        } else if (size_t at = lr.username.rfind('@'); at != std::string::npos && at + 1 < lr.username.size()) {
+            std::string slug = lr.username.substr(at + 1);
+            for (char& c : slug) c = char(std::tolower(static_cast<unsigned char>(c)));
+            if (ValidOrgSlug(slug) && orgs->Find(slug)) {
+                org = slug;
+                lr.username.resize(at);
+            }
+        }
+        org = OrgSlugOf(org);
+        bool unavailable = false;
+        ServerStore* org_store = orgs->Find(org, &unavailable);
+        if (unavailable) return Unavailable(res);
+        t_org = {org, org_store};  // org_store null: no such organization (answered as a wrong password)
         int64_t now = NowMs();
-        std::string user_key = "user:" + lr.username, ip_key = "ip:" + req.remote_addr;
+        std::string user_key = "user:" + org + ":" + lr.username, ip_key = "ip:" + req.remote_addr;
         int retry = 0, retry2 = 0;
         bool ok_user = login_throttle.Check(user_key, now, &retry);
         bool ok_ip = login_throttle.Check(ip_key, now, &retry2);
@@ -272,7 +392,7 @@ struct App {
             res.set_header("Retry-After", std::to_string(std::max(retry, retry2)));
             return ReplyError(res, WireErrorCode::TooManyAttempts, "too many failed logins; try again later");
         }
-        std::optional<UserRecord> user = store->FindUser(lr.username);
+        std::optional<UserRecord> user = org_store ? store->FindUser(lr.username) : std::nullopt;
         bool ok = false;
         if (user && !user->disabled) ok = VerifyPassword(user->password_hash, lr.password);
         else DummyPasswordVerify();
@@ -293,6 +413,7 @@ struct App {
         out.expires_at = FormatRfc3339(expires);
         out.role = user->role;
         if (!store->CreateSession(Sha256Hex(out.token), user->id, expires)) return Unavailable(res);
+        out.token = QualifyOrg(org, out.token);  // stored: the hash of the secret
         ReplyJson(res, 200, EncodeLoginResponse(out));
     }
 
@@ -310,6 +431,12 @@ struct App {
         }
         if (p->revoked) {
             ReplyError(res, WireErrorCode::DeviceRevoked, "this device has been revoked");
+            return false;
+        }
+        bool expired = false;   // phones (issue 4): their access ends with their event day
+        p->device_kind = store->DeviceKind(p->device_id, NowMs(), &expired);
+        if (expired) {
+            ReplyError(res, WireErrorCode::DeviceRevoked, "this phone's access ended with its event day");
             return false;
         }
         return true;
@@ -376,11 +503,25 @@ struct App {
                 break;
             }
             case PushOutcome::Applied: {
-                json a = json::parse(answer, nullptr, false);
+                // Counted from the answer's text instead of parsing it again: `"status":"`
+                // with bare quotes only occurs as a result's key (quotes inside strings
+                // are escaped), and the statuses are our own four words.
+                uint64_t counts[4] = {0, 0, 0, 0};
+                static const char* const kStatuses[4] = {"applied", "duplicate", "stale", "rejected"};
+                static const std::string kKey = "\"status\":\"";
+                for (size_t at = answer.find(kKey); at != std::string::npos; at = answer.find(kKey, at + 1)) {
+                    size_t v = at + kKey.size();
+                    for (int k = 0; k < 4; ++k) {
+                        size_t n = std::strlen(kStatuses[k]);
+                        if (answer.compare(v, n, kStatuses[k]) == 0 && v + n < answer.size() && answer[v + n] == '"') {
+                            counts[k]++;
+                            break;
+                        }
+                    }
+                }
                 std::lock_guard<std::mutex> lock(metrics.mutex);
-                if (a.is_object() && a["results"].is_array())
-                    for (const json& r : a["results"])
-                        if (r.is_object() && r["status"].is_string()) metrics.push_changes[r["status"]]++;
+                for (int k = 0; k < 4; ++k)
+                    if (counts[k]) metrics.push_changes[kStatuses[k]] += counts[k];
                 break;
             }
         }
@@ -399,10 +540,20 @@ struct App {
             return ReplyError(res, WireErrorCode::InvalidParameter, "limit must be 1..500", "limit");
         PullResponse out;
         int64_t last = since;
+        // Kiosks get a join code for each coming event (setting "join.<event_id>"); phones
+        // never see them (issue 4). A failure to mint only delays the codes.
+        if (p.kind == Principal::Kind::Device && p.device_kind != "phone")
+            store->IssueJoinCodes(NowMs(), [slug = t_org.slug] {
+                std::string code = NormalizeEnrollmentCode(NewEnrollmentCode());
+                // Shown as "<slug>.CODE" (organizations.h): the enrolment is routed back here.
+                return std::make_pair(QualifyOrg(slug, code), Sha256Hex(code));
+            });
         // Devices also get the settings aimed at them (current_event); staff the common rows.
         bool ok = p.kind == Principal::Kind::Device ? store->PullForDevice(p.device_id, since, size_t(limit), &out, &last)
                                                     : store->Pull(since, size_t(limit), &out, &last);
         if (!ok) return Unavailable(res);
+        if (p.device_kind == "phone")
+            std::erase_if(out.changes, [](const PullChange& c) { return c.entity == "setting" && c.id.rfind("join.", 0) == 0; });
         out.cursor = CursorOf(last);
         ReplyJson(res, 200, EncodePullResponse(out));
     }
@@ -435,6 +586,75 @@ struct App {
             return Unavailable(res);
         }
         ReplyJson(res, 200, *report);
+    }
+
+    // GET /api/v1/network/reports/needs: the needs report of every organization, counts
+    // only (no creator, name or email), for accounts of the default organization holding
+    // the network right (`comptoir-server org grant-network <username>`). A creator
+    // registered in two organizations counts in each (organizations never share people).
+    void NetworkNeedsReport(const httplib::Request& req, httplib::Response& res) {
+        Principal p = Auth(req);
+        if (p.kind == Principal::Kind::None)
+            return ReplyError(res, WireErrorCode::Unauthorized, "a valid staff token is required");
+        if (p.kind != Principal::Kind::User || !p.organization.empty() || !orgs->HasNetworkRight(p.username))
+            return ReplyError(res, WireErrorCode::Forbidden, "this report needs the network right");
+        NeedsReportQuery q;
+        q.sector = req.get_param_value("sector");
+        q.profession = req.get_param_value("profession");
+        q.from_date = req.get_param_value("from");
+        q.to_date = req.get_param_value("to");
+        if (req.has_param("event"))
+            return ReplyError(res, WireErrorCode::InvalidParameter, "events belong to one organization", "event");
+        if ((!q.from_date.empty() && !IsIsoDate(q.from_date)) || (!q.to_date.empty() && !IsIsoDate(q.to_date)))
+            return ReplyError(res, WireErrorCode::InvalidParameter, "from/to must be YYYY-MM-DD dates");
+        if (req.has_param("threshold") && !ParseInt(req.get_param_value("threshold"), 1, 100000, &q.threshold))
+            return ReplyError(res, WireErrorCode::InvalidParameter, "threshold must be a positive integer",
+                              "threshold");
+        std::vector<Organization> list = {{kDefaultOrgSlug, kDefaultOrgSlug, ""}};
+        for (Organization& o : orgs->List()) list.push_back(std::move(o));
+        json organizations = json::array();
+        std::map<std::string, json> items;  // item -> {category, creators, by_organization}
+        int64_t considered = 0, with_needs = 0;
+        for (const Organization& o : list) {
+            ServerStore* s = orgs->Find(o.slug);
+            std::string error;
+            std::optional<json> r = s ? s->NeedsReport(q, &error) : std::nullopt;
+            if (!r) {
+                LogJson("error", "network report failed", json{{"org", o.slug}, {"reason", error}}.dump());
+                return Unavailable(res);
+            }
+            int64_t c = (*r)["creators_considered"].get<int64_t>(), w = (*r)["creators_with_needs"].get<int64_t>();
+            considered += c;
+            with_needs += w;
+            organizations.push_back(
+                {{"slug", o.slug}, {"name", o.name}, {"creators_considered", c}, {"creators_with_needs", w}});
+            for (const json& row : (*r)["items"]) {
+                int64_t n = row["creators"].get<int64_t>();
+                json& it = items[row["item"].get<std::string>()];
+                if (it.is_null()) it = {{"category", row["category"]}, {"creators", 0}, {"by_organization", json::object()}};
+                it["creators"] = it["creators"].get<int64_t>() + n;
+                it["by_organization"][o.slug] = n;
+            }
+        }
+        std::vector<std::pair<std::string, json>> rows(items.begin(), items.end());
+        using Row = std::pair<std::string, json>;
+        std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+            return a.second["creators"].get<int64_t>() > b.second["creators"].get<int64_t>();
+        });
+        json out_items = json::array();
+        for (auto& [item, it] : rows)
+            out_items.push_back({{"item", item},
+                                 {"category", it["category"]},
+                                 {"creators", it["creators"]},
+                                 {"critical_mass", it["creators"].get<int64_t>() >= q.threshold},
+                                 {"by_organization", it["by_organization"]}});
+        ReplyJson(res, 200,
+                  {{"threshold", q.threshold},
+                   {"filter", {{"sector", q.sector}, {"profession", q.profession}, {"from", q.from_date}, {"to", q.to_date}}},
+                   {"organizations", std::move(organizations)},
+                   {"creators_considered", considered},
+                   {"creators_with_needs", with_needs},
+                   {"items", std::move(out_items)}});
     }
 
     void MetricsText(const httplib::Request&, httplib::Response& res) {
@@ -525,8 +745,8 @@ int RunServe(const ServerConfig& config) {
     }
     App app(config);
     std::string error;
-    app.store = OpenServerStore(config.database, &error);
-    if (!app.store) {
+    app.orgs = OrgDirectory::Open(config.database, &error);
+    if (!app.orgs || !app.orgs->OpenAll(&error)) {
         LogJson("error", "cannot open the database", json{{"reason", error}}.dump());
         return 1;
     }
@@ -547,6 +767,7 @@ int RunServe(const ServerConfig& config) {
     svr.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
         t_request_start_us = NowUs();
         t_request_id = NewRequestId();
+        t_org = {"", app.orgs->Default()};
         res.set_header("X-Request-Id", t_request_id);
         SetSecurityHeaders(res);
         if (req.path.rfind("/api/", 0) == 0 && req.path != "/api/v1/health") {
@@ -558,6 +779,10 @@ int RunServe(const ServerConfig& config) {
                 ReplyError(res, WireErrorCode::RateLimited, "too many requests; slow down");
                 return httplib::Server::HandlerResponse::Handled;
             }
+            std::string slug, secret;
+            SplitOrgPrefix(token, &slug, &secret);
+            if (!slug.empty() && !app.SelectOrg(slug, res, WireErrorCode::Unauthorized, "missing or unknown token"))
+                return httplib::Server::HandlerResponse::Handled;
         }
         return httplib::Server::HandlerResponse::Unhandled;
     });
@@ -608,7 +833,8 @@ int RunServe(const ServerConfig& config) {
                      {"route", route},
                      {"status", res.status},
                      {"duration_ms", int64_t(secs * 1000.0)},
-                     {"bytes_in", req.body.size()}}
+                     {"bytes_in", req.body.size()},
+                     {"org", t_org.slug.empty() ? kDefaultOrgSlug : t_org.slug}}
                     .dump());
     });
 
@@ -619,10 +845,11 @@ int RunServe(const ServerConfig& config) {
     svr.Post("/api/v1/auth/login", [&app](Req q, Res r) { app.Login(q, r); });
     svr.Post("/api/v1/sync/push", [&app](Req q, Res r) { app.Push(q, r); });
     svr.Get("/api/v1/sync/pull", [&app](Req q, Res r) { app.Pull(q, r); });
-    AdminApi admin{app.store.get(), [&app](Req q) { return app.Auth(q); }};
+    AdminApi admin{app.orgs->Default(), [&app](Req q) { return app.Auth(q); }, [] { return t_org.store; }};
     RegisterAdminRoutes(svr, &admin);  // before /creators/{id} and the static catch-all
     svr.Get(R"(/api/v1/creators/([^/]+))", [&app](Req q, Res r) { app.CreatorById(q, r); });
     svr.Get("/api/v1/reports/needs", [&app](Req q, Res r) { app.NeedsReport(q, r); });
+    svr.Get("/api/v1/network/reports/needs", [&app](Req q, Res r) { app.NetworkNeedsReport(q, r); });
     svr.Get("/metrics", [&app](Req q, Res r) { app.MetricsText(q, r); });
     svr.Get(R"(/.*)", [&app](Req q, Res r) { app.Static(q, r); });
 

@@ -388,6 +388,67 @@ CREATE TABLE erasures(
   anonymous_id TEXT NOT NULL,
   summary TEXT NOT NULL);
 )sql",
+    // phones (issue 4), as sqlite_store.cpp's "phones" migration.
+    R"sql(
+CREATE TABLE join_codes(
+  code_hash TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE INDEX join_codes_event ON join_codes(event_id, expires_ms);
+CREATE TABLE device_kinds(
+  device_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'phone')),
+  event_id TEXT NOT NULL DEFAULT '',
+  expires_ms BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE enroll_requests(
+  request_id TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  at_ms BIGINT NOT NULL);
+)sql",
+    // needs report (issue 8): each PgServerStore keeps the report's facts in memory
+    // (core's NeedsReportIndex) and reloads them only when the report generation moved:
+    // report_generation.n + count(report_changes), which every transaction writing a
+    // table the report reads raises by exactly one (a statement trigger inserts one
+    // report_changes row per transaction; a transaction-local setting remembers it).
+    // Inserts never wait on each other (no shared counter row to lock); the report
+    // request folds report_changes into n now and then. Covering partial indexes in
+    // bytewise order (COLLATE "C", which the default-collation indexes cannot serve)
+    // for the reload's ordered scans: creators and attendances as core's "report
+    // indexes" migration, and needs (500k rows at 100k creators: an index-only scan
+    // instead of a sort, about half the reload).
+    R"sql(
+CREATE TABLE report_generation(id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
+INSERT INTO report_generation VALUES (1, 0);
+CREATE TABLE report_changes(seq BIGSERIAL PRIMARY KEY);
+CREATE FUNCTION comptoir_report_changed() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  IF current_setting('comptoir.report_changed', true) IS DISTINCT FROM '1' THEN
+    INSERT INTO report_changes DEFAULT VALUES;
+    PERFORM set_config('comptoir.report_changed', '1', true);
+  END IF;
+  RETURN NULL;
+END
+$body$;
+CREATE TRIGGER creators_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON creators
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE TRIGGER creator_sectors_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON creator_sectors
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE TRIGGER creator_professions_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON creator_professions
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE TRIGGER needs_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON needs
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE TRIGGER offers_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON offers
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE TRIGGER attendances_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON attendances
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE TRIGGER catalogue_report_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON catalogue
+  FOR EACH STATEMENT EXECUTE FUNCTION comptoir_report_changed();
+CREATE INDEX creators_live ON creators(id COLLATE "C") WHERE deleted = 0;
+CREATE INDEX attendances_live ON attendances(creator_id COLLATE "C", event_id) WHERE deleted = 0;
+CREATE INDEX needs_live ON needs(creator_id COLLATE "C", item, updated_at) WHERE deleted = 0;
+)sql",
 };
 
 const char* PullEntityOf(const std::string& kind) {
@@ -563,6 +624,134 @@ public:
             return EnrollOutcome::StorageError;
         }
         return EnrollOutcome::Ok;
+    }
+
+    // Phones and idempotent enrolment (issue 4): see server_store.h. FOR UPDATE on the
+    // request row / code row: two instances answering the same retry agree.
+    EnrollOutcome EnrollOnce(const std::string& code_hash, bool join, const std::string& device_name,
+                             const std::string& request_id, const std::string& new_device_id,
+                             const std::string& token_hash, int64_t now_ms, EnrollGrant* out) override {
+        Lease l(pool_);
+        if (!l) return EnrollOutcome::StorageError;
+        PGconn* c = l.get();
+        if (!RunScript(c, "BEGIN").Ok()) return EnrollOutcome::StorageError;
+        auto fail = [&](EnrollOutcome o) {
+            RunScript(c, "ROLLBACK");
+            return o;
+        };
+        auto commit = [&]() {
+            if (!RunScript(c, "COMMIT").Ok()) return fail(EnrollOutcome::StorageError);
+            return EnrollOutcome::Ok;
+        };
+        auto kind_of = [&](const std::string& device_id) {
+            Res k = Run(c, "SELECT kind, event_id FROM device_kinds WHERE device_id = $1", {device_id});
+            out->kind = k.Rows() > 0 ? k.Text(0, 0) : "kiosk";
+            out->event_id = k.Rows() > 0 ? k.Text(0, 1) : "";
+        };
+        if (!request_id.empty()) {
+            Res r = Run(c, "SELECT code_hash, device_id, at_ms FROM enroll_requests WHERE request_id = $1 FOR UPDATE",
+                        {request_id});
+            if (!r.Ok()) return fail(EnrollOutcome::StorageError);
+            if (r.Rows() > 0) {   // a retry: same code, soon enough, device still allowed
+                std::string device_id = r.Text(0, 1);
+                int64_t at = r.Int(0, 2);
+                if (r.Text(0, 0) != code_hash || now_ms - at > kEnrollRetryMs || now_ms < at)
+                    return fail(EnrollOutcome::InvalidCode);
+                Res u = Run(c, "UPDATE devices SET token_hash = $1 WHERE id = $2 AND revoked_at IS NULL",
+                            {token_hash, device_id});
+                if (!u.Ok()) return fail(EnrollOutcome::StorageError);
+                if (u.Affected() != 1) return fail(EnrollOutcome::InvalidCode);
+                kind_of(device_id);
+                out->device_id = device_id;
+                out->rotated = true;
+                return commit();
+            }
+        }
+        std::string now = FormatRfc3339(now_ms);
+        if (join) {
+            Res q = Run(c, "SELECT event_id, expires_ms FROM join_codes WHERE code_hash = $1 AND expires_ms > $2",
+                        {code_hash, now_ms});
+            if (!q.Ok()) return fail(EnrollOutcome::StorageError);
+            if (q.Rows() == 0) return fail(EnrollOutcome::InvalidCode);
+            std::string event_id = q.Text(0, 0);
+            int64_t expires = q.Int(0, 1);
+            if (!Run(c, "INSERT INTO devices(id, name, label, token_hash, enrolled_at) VALUES ($1,$2,'phone',$3,$4)",
+                     {new_device_id, device_name, token_hash, now}).Ok() ||
+                !Run(c, "INSERT INTO device_kinds(device_id, kind, event_id, expires_ms) VALUES ($1,'phone',$2,$3)",
+                     {new_device_id, event_id, expires}).Ok())
+                return fail(EnrollOutcome::StorageError);
+            out->kind = "phone";
+            out->event_id = event_id;
+        } else {
+            Res q = Run(c,
+                        "SELECT label FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_ms > $2 "
+                        "FOR UPDATE",
+                        {code_hash, now_ms});
+            if (!q.Ok()) return fail(EnrollOutcome::StorageError);
+            if (q.Rows() == 0) return fail(EnrollOutcome::InvalidCode);
+            std::string label = q.Text(0, 0);
+            Res u = Run(c, "UPDATE enrollment_codes SET used_at = $1, device_id = $2 WHERE code_hash = $3 AND used_at IS NULL",
+                        {now, new_device_id, code_hash});
+            if (!u.Ok()) return fail(EnrollOutcome::StorageError);
+            if (u.Affected() != 1) return fail(EnrollOutcome::InvalidCode);
+            if (!Run(c, "INSERT INTO devices(id, name, label, token_hash, enrolled_at) VALUES ($1,$2,$3,$4,$5)",
+                     {new_device_id, device_name, label, token_hash, now}).Ok())
+                return fail(EnrollOutcome::StorageError);
+            out->kind = "kiosk";
+        }
+        if (!request_id.empty()) {
+            Res r = Run(c, "INSERT INTO enroll_requests(request_id, code_hash, device_id, at_ms) VALUES ($1,$2,$3,$4)",
+                        {request_id, code_hash, new_device_id, now_ms});
+            // Two first attempts of one request racing: the loser is told to retry.
+            if (!r.Ok()) return fail(IsUniqueViolation(r.State()) ? EnrollOutcome::InvalidCode : EnrollOutcome::StorageError);
+        }
+        out->device_id = new_device_id;
+        return commit();
+    }
+
+    bool IssueJoinCodes(int64_t now_ms,
+                        const std::function<std::pair<std::string, std::string>()>& mint) override {
+        const std::string today = FormatRfc3339(now_ms).substr(0, 10);
+        {   // Cheap check first: most pulls find nothing to do.
+            Lease l(pool_);
+            if (!l) return false;
+            Res q = Run(l.get(),
+                        "SELECT 1 FROM events e WHERE e.retired = 0 AND e.date >= $1 AND NOT EXISTS "
+                        "(SELECT 1 FROM join_codes j WHERE j.event_id = e.id AND j.expires_ms > $2) LIMIT 1",
+                        {today, now_ms});
+            if (!q.Ok()) return false;
+            if (q.Rows() == 0) return true;
+        }
+        return InTransaction([&](PushTx& tx) {
+            if (!LockReferenceLog(tx)) return false;   // also serializes two instances minting
+            Res q = tx.Q("SELECT e.id, e.date FROM events e WHERE e.retired = 0 AND e.date >= $1 AND NOT EXISTS "
+                         "(SELECT 1 FROM join_codes j WHERE j.event_id = e.id AND j.expires_ms > $2)",
+                         {today, now_ms});
+            if (!q.Ok()) return false;
+            for (int i = 0; i < q.Rows(); ++i) {
+                std::string event_id = q.Text(i, 0);
+                int64_t expires = EndOfDayUtcMs(q.Text(i, 1));
+                if (expires <= now_ms) continue;
+                auto [plain, hash] = mint();
+                if (!tx.Q("INSERT INTO join_codes(code_hash, event_id, expires_ms, created_at) VALUES ($1,$2,$3,$4)",
+                          {hash, event_id, expires, FormatRfc3339(now_ms)})
+                         .Ok() ||
+                    !LogReference(tx, "setting", "join." + event_id, "upsert", json{{"value", plain}}))
+                    return false;
+            }
+            return true;
+        });
+    }
+
+    std::string DeviceKind(const std::string& device_id, int64_t now_ms, bool* expired) override {
+        *expired = false;
+        Lease l(pool_);
+        if (!l) return "kiosk";
+        Res k = Run(l.get(), "SELECT kind, expires_ms FROM device_kinds WHERE device_id = $1", {device_id});
+        if (k.Rows() == 0) return "kiosk";
+        std::string kind = k.Text(0, 0);
+        *expired = kind == "phone" && k.Int(0, 1) <= now_ms;
+        return kind;
     }
 
     bool RevokeDevice(const std::string& device_id) override {
@@ -1498,124 +1687,147 @@ public:
 
 private:
     Pool pool_;
+    // Needs report (see NeedsReport below): the facts stay loaded between requests.
+    std::mutex report_mutex_;
+    NeedsReportIndex report_index_;
+    int64_t report_generation_ = -1;  // of the loaded facts
 };
 
-// "YYYY-MM-DD" valid (calendar-checked), as core's report accepts.
-bool ValidFilterDate(const std::string& s) { return s.empty() || (s.size() == 10 && IsIsoDate(s)); }
+// The needs report's facts read from PostgreSQL (core/needs_report.h NeedsFactSource):
+// one cursor per kind of fact, fetched in chunks, all in the caller's transaction.
+class PgFactRows final : public NeedsFactRows {
+public:
+    PgFactRows(PGconn* c, std::string name, const std::string& sql) : c_(c), name_(std::move(name)) {
+        Res r = RunScript(c, "DECLARE " + name_ + " NO SCROLL CURSOR FOR " + sql);
+        if (!r.Ok()) error_ = r.Error();
+    }
+    ~PgFactRows() override {
+        if (chunk_) PQclear(chunk_);
+    }
+    PgFactRows(const PgFactRows&) = delete;
+    PgFactRows& operator=(const PgFactRows&) = delete;
+
+    bool Next() override {
+        if (!error_.empty()) return false;
+        if (chunk_ && ++row_ < PQntuples(chunk_)) return true;
+        if (done_) return false;
+        if (chunk_) PQclear(chunk_);
+        chunk_ = PQexec(c_, ("FETCH FORWARD " + std::to_string(kChunk) + " FROM " + name_).c_str());
+        row_ = 0;
+        if (!chunk_ || PQresultStatus(chunk_) != PGRES_TUPLES_OK) {
+            Res r(chunk_);  // takes the result: its primary message only
+            chunk_ = nullptr;
+            error_ = r.Error().empty() ? std::string("needs report fetch failed") : r.Error();
+            return false;
+        }
+        done_ = PQntuples(chunk_) < kChunk;
+        return PQntuples(chunk_) > 0;
+    }
+    std::string_view Text(int col) const override {
+        return {PQgetvalue(chunk_, row_, col), size_t(PQgetlength(chunk_, row_, col))};
+    }
+    bool Failed() const override { return !error_.empty(); }
+    std::string Error() const override { return error_; }
+
+private:
+    static constexpr int kChunk = 20000;
+    PGconn* c_;
+    std::string name_;
+    PGresult* chunk_ = nullptr;
+    int row_ = 0;
+    bool done_ = false;
+    std::string error_;
+};
+
+// Ids ordered bytewise (COLLATE "C"), as core's merge expects.
+class PgFactSource final : public NeedsFactSource {
+public:
+    explicit PgFactSource(PGconn* c) : c_(c) {}
+    std::unique_ptr<NeedsFactRows> Open(NeedsFact what) override {
+        const char* sql = "";
+        switch (what) {
+            case NeedsFact::Catalogue:
+                sql = "SELECT id, parent, retired FROM catalogue WHERE kind = 'need_item' ORDER BY sort, id COLLATE \"C\"";
+                break;
+            case NeedsFact::Creators: sql = "SELECT id FROM creators WHERE deleted = 0 ORDER BY id COLLATE \"C\""; break;
+            case NeedsFact::Needs:
+                sql = "SELECT creator_id, item, updated_at FROM needs WHERE deleted = 0 ORDER BY creator_id COLLATE \"C\"";
+                break;
+            case NeedsFact::Sectors:
+                sql = "SELECT creator_id, sector_id FROM creator_sectors ORDER BY creator_id COLLATE \"C\"";
+                break;
+            case NeedsFact::Professions:
+                sql = "SELECT creator_id, profession_id FROM creator_professions ORDER BY creator_id COLLATE \"C\"";
+                break;
+            case NeedsFact::Attendances:
+                sql = "SELECT creator_id, event_id FROM attendances WHERE deleted = 0 ORDER BY creator_id COLLATE \"C\"";
+                break;
+            case NeedsFact::Offers:
+                sql = "SELECT item, count(*) FROM offers WHERE deleted = 0 AND item <> '' GROUP BY item";
+                break;
+        }
+        return std::make_unique<PgFactRows>(c_, "report_facts_" + std::to_string(int(what)), sql);
+    }
+
+private:
+    PGconn* c_;
+};
 
 }  // namespace
 
-// The same report as core's ComputeNeedsReport (core/needs_report.h), computed by
-// PostgreSQL: the creators passing the filter (fc), their distinct (creator, item) needs
-// in the date range (ci), then counts per item, per (item, sector), per (item,
-// profession). A need's day is the first 10 characters of updated_at when they form a
-// date, else "0000-00-00" (core counts such a need only when no from_date is set).
-// Rows: live catalogue need items in catalogue order (sort, id), then other items that
-// have needs (retired or unknown; category = the id's prefix) in id order; then stably
-// sorted by creators, most first.
+// core's NeedsReportIndex (the same code as the SQLite store and the devices), kept
+// loaded between requests. Each request reads the report generation (migration 4: one
+// row + a small table, one query); only when it moved since the load — a write by this
+// or any other instance — are the facts reloaded, in one REPEATABLE READ snapshot that
+// reads the generation again, so the loaded facts always match the generation they are
+// tagged with (a write committing during the reload moves it again: next request).
 std::optional<json> PgServerStore::NeedsReport(const NeedsReportQuery& q, std::string* error) {
-    if (!ValidFilterDate(q.from_date) || !ValidFilterDate(q.to_date)) {
-        *error = "invalid date filter (expected YYYY-MM-DD)";
-        return std::nullopt;
-    }
+    const ReportFilter f = ToReportFilter(q);
+    std::lock_guard<std::mutex> lock(report_mutex_);
     Lease l(pool_, error);
     if (!l) return std::nullopt;
     PGconn* c = l.get();
-    if (!RunScript(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").Ok()) {
-        *error = ConnError(c);
-        return std::nullopt;
-    }
-    struct Rollback {
-        PGconn* c;
-        ~Rollback() { RunScript(c, "ROLLBACK"); }
-    } rollback{c};
-    const std::string ctes =
-        "WITH fc AS (SELECT c.id FROM creators c WHERE c.deleted = 0"
-        " AND ($1 = '' OR EXISTS (SELECT 1 FROM creator_sectors s WHERE s.creator_id = c.id AND s.sector_id = $1))"
-        " AND ($2 = '' OR EXISTS (SELECT 1 FROM creator_professions p WHERE p.creator_id = c.id"
-        "                         AND p.profession_id = $2))"
-        " AND ($3 = '' OR EXISTS (SELECT 1 FROM attendances a WHERE a.creator_id = c.id AND a.event_id = $3"
-        "                         AND a.deleted = 0))),"
-        " nd AS (SELECT n.creator_id, n.item, CASE WHEN n.updated_at ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'"
-        "        THEN substr(n.updated_at, 1, 10) ELSE '0000-00-00' END AS day"
-        "        FROM needs n JOIN fc ON fc.id = n.creator_id WHERE n.deleted = 0),"
-        " ci AS (SELECT DISTINCT creator_id, item FROM nd"
-        "        WHERE ($4 = '' OR day >= $4) AND ($5 = '' OR day <= $5)) ";
-    const std::vector<Param> params = {q.sector, q.profession, q.event, q.from_date, q.to_date};
-    Res considered = Run(c, ctes + "SELECT (SELECT count(*) FROM fc), (SELECT count(DISTINCT creator_id) FROM ci)",
-                         params);
-    Res per_item = Run(c, ctes + "SELECT item, count(*) FROM ci GROUP BY item", params);
-    Res per_sector = Run(c,
-                         ctes + "SELECT ci.item, s.sector_id, count(*) FROM ci JOIN creator_sectors s"
-                                " ON s.creator_id = ci.creator_id GROUP BY ci.item, s.sector_id",
-                         params);
-    Res per_profession = Run(c,
-                             ctes + "SELECT ci.item, p.profession_id, count(*) FROM ci JOIN creator_professions p"
-                                    " ON p.creator_id = ci.creator_id GROUP BY ci.item, p.profession_id",
-                             params);
-    Res offers = Run(c, "SELECT item, count(*) FROM offers WHERE deleted = 0 AND item <> '' GROUP BY item");
-    Res catalogue = Run(c,
-                        "SELECT id, parent FROM catalogue WHERE kind = 'need_item' AND retired = 0 "
-                        "ORDER BY sort, id COLLATE \"C\"");
-    for (const Res* r : {&considered, &per_item, &per_sector, &per_profession, &offers, &catalogue}) {
-        if (!r->Ok()) {
-            *error = r->Error();
+    // The generation: n + pending (report_changes rows not folded yet).
+    int64_t generation = -1, pending = 0;
+    auto read_generation = [&] {
+        Res g = Run(c, "SELECT n, (SELECT count(*) FROM report_changes) FROM report_generation WHERE id = 1");
+        if (!g.Ok() || g.Rows() != 1) {
+            *error = g.Ok() ? "report generation missing" : g.Error();
+            return false;
+        }
+        pending = g.Int(0, 1);
+        generation = g.Int(0, 0) + pending;
+        return true;
+    };
+    // Unchanged since the load (one statement, its own snapshot): no transaction needed.
+    if (report_index_.Loaded() && !read_generation()) return std::nullopt;
+    if (!report_index_.Loaded() || generation != report_generation_) {
+        report_generation_ = -1;
+        if (!RunScript(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").Ok()) {
+            *error = ConnError(c);
             return std::nullopt;
         }
+        // Read again in the snapshot the facts are read in: they match this generation.
+        bool ok = read_generation() && RunScript(c, "SET LOCAL work_mem = '64MB'").Ok();  // sorts in memory
+        if (ok) {
+            PgFactSource source(c);
+            ok = report_index_.Load(source);
+            if (!ok) *error = report_index_.Error();
+        }
+        RunScript(c, "ROLLBACK");  // read only: nothing to keep
+        if (!ok) return std::nullopt;
+        report_generation_ = generation;
     }
-
-    comptoir::NeedsReport report;
-    report.filter.sector = q.sector;
-    report.filter.profession = q.profession;
-    report.filter.event_id = q.event;
-    report.filter.from_date = q.from_date;
-    report.filter.to_date = q.to_date;
-    report.filter.threshold = std::max(1, q.threshold);
-    report.creators_considered = considered.Int(0, 0);
-    report.creators_with_needs = considered.Int(0, 1);
-
-    std::map<std::string, size_t> row_of;
-    for (int i = 0; i < catalogue.Rows(); ++i) {
-        NeedsReportRow row;
-        row.item = catalogue.Text(i, 0);
-        row.category = catalogue.Text(i, 1);
-        row_of.emplace(row.item, report.rows.size());
-        report.rows.push_back(std::move(row));
+    // Fold the per-transaction rows into the counter (n + count is unchanged by it).
+    if (pending > 1000)
+        Run(c, "WITH d AS (DELETE FROM report_changes RETURNING 1) "
+               "UPDATE report_generation SET n = n + (SELECT count(*) FROM d) WHERE id = 1");
+    comptoir::NeedsReport r = report_index_.Compute(f);
+    if (!r.ok) {
+        *error = r.error;
+        return std::nullopt;
     }
-    std::map<std::string, int64_t> others;  // items with needs outside the live catalogue, id order
-    for (int i = 0; i < per_item.Rows(); ++i)
-        if (!row_of.count(per_item.Text(i, 0))) others.emplace(per_item.Text(i, 0), 0);
-    for (const auto& [item, unused] : others) {
-        (void)unused;
-        NeedsReportRow row;
-        row.item = item;
-        row.category = item.substr(0, item.find('.'));
-        row_of.emplace(item, report.rows.size());
-        report.rows.push_back(std::move(row));
-    }
-    for (NeedsReportRow& row : report.rows)
-        if (row.category.empty()) row.category = row.item.substr(0, row.item.find('.'));
-    for (int i = 0; i < per_item.Rows(); ++i) report.rows[row_of[per_item.Text(i, 0)]].creators = per_item.Int(i, 1);
-    for (int i = 0; i < per_sector.Rows(); ++i)
-        report.rows[row_of[per_sector.Text(i, 0)]].by_sector.push_back({per_sector.Text(i, 1), per_sector.Int(i, 2)});
-    for (int i = 0; i < per_profession.Rows(); ++i)
-        report.rows[row_of[per_profession.Text(i, 0)]].by_profession.push_back(
-            {per_profession.Text(i, 1), per_profession.Int(i, 2)});
-    for (int i = 0; i < offers.Rows(); ++i) {
-        auto it = row_of.find(offers.Text(i, 0));
-        if (it != row_of.end()) report.rows[it->second].matching_offers = offers.Int(i, 1);
-    }
-    auto by_count = [](const CountById& a, const CountById& b) {
-        return a.creators != b.creators ? a.creators > b.creators : a.id < b.id;
-    };
-    for (NeedsReportRow& row : report.rows) {
-        std::sort(row.by_sector.begin(), row.by_sector.end(), by_count);
-        std::sort(row.by_profession.begin(), row.by_profession.end(), by_count);
-        row.critical_mass = row.creators >= report.filter.threshold;
-    }
-    std::stable_sort(report.rows.begin(), report.rows.end(),
-                     [](const NeedsReportRow& a, const NeedsReportRow& b) { return a.creators > b.creators; });
-    return ToJson(report);
+    return ToJson(r);
 }
 
 std::unique_ptr<ServerStore> OpenPgServerStore(const std::string& url, std::string* error) {

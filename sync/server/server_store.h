@@ -22,6 +22,7 @@
 //     log whose sequence number is the pull cursor.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/domain.h"
+#include "core/needs_report.h"
 #include "sync/protocol/protocol.h"
 
 namespace comptoir {
@@ -50,6 +52,8 @@ struct Principal {
     bool revoked = false;      // a revoked device (403)
     std::string username;
     std::string role;
+    std::string organization;  // slug; "" = the default organization (set by the HTTP layer)
+    std::string device_kind;   // devices: "kiosk" | "phone" (set by the HTTP layer, issue 4)
 };
 
 struct DeviceRecord {
@@ -84,6 +88,18 @@ struct NeedsReportQuery {
     std::string from_date, to_date;   // "YYYY-MM-DD" or empty (inclusive)
     int threshold = 10;
 };
+
+// Both stores answer with core's NeedsReportIndex (core/needs_report.h): the filter.
+inline ReportFilter ToReportFilter(const NeedsReportQuery& q) {
+    ReportFilter f;
+    f.sector = q.sector;
+    f.profession = q.profession;
+    f.event_id = q.event;
+    f.from_date = q.from_date;
+    f.to_date = q.to_date;
+    f.threshold = q.threshold;
+    return f;
+}
 
 class ServerStore {
 public:
@@ -197,7 +213,64 @@ public:
                                      nlohmann::json* /*summary*/) {
         return EditOutcome::StorageError;
     }
+
+    // [SECTION] phones and idempotent enrolment (issue 4; docs/server.md "Phones") --------
+    // Schema: the "phones" migration (join_codes, device_kinds, enroll_requests).
+    // A join code: multi-use, one per event, valid until the end of the event's day (UTC),
+    // stored as its SHA-256 hash; its plain text is published by pull to kiosks as the
+    // setting "join.<event_id>" (it is shown as a QR code on the kiosk's screen anyway).
+    struct EnrollGrant {
+        std::string device_id;   // the new device, or the one a retry re-issues a token for
+        std::string kind;        // "kiosk" | "phone"
+        std::string event_id;    // phones: the event of their join code
+        bool rotated = false;    // a retry: the earlier, unreturned token no longer works
+    };
+    // Enrolment remembering `request_id` (client-generated, "" = not idempotent). The
+    // first request creates `new_device_id` with `token_hash`: from an enrolment code
+    // (join = false: consumed, as Enroll()) or from a join code (join = true: a "phone"
+    // device bound to the code's event, expiring with the code). A repeat of the same
+    // request_id with the same code within kEnrollRetryMs gives the SAME device the new
+    // token_hash (the unreturned one stops working); after that, or with another code,
+    // InvalidCode.
+    static constexpr int64_t kEnrollRetryMs = 10 * 60 * 1000;
+    virtual EnrollOutcome EnrollOnce(const std::string& /*code_hash*/, bool /*join*/,
+                                     const std::string& /*device_name*/, const std::string& /*request_id*/,
+                                     const std::string& /*new_device_id*/, const std::string& /*token_hash*/,
+                                     int64_t /*now_ms*/, EnrollGrant* /*out*/) {
+        return EnrollOutcome::StorageError;
+    }
+    // Gives every non-retired event dated today (UTC) or later a join code if it has no
+    // unexpired one: mint() returns {plain code, its SHA-256 hex}. False on storage error.
+    virtual bool IssueJoinCodes(int64_t /*now_ms*/,
+                                const std::function<std::pair<std::string, std::string>()>& /*mint*/) {
+        return false;
+    }
+    // "kiosk" (also for devices enrolled before phones existed) or "phone"; *expired: a
+    // phone whose event day is over (its token is refused from then on).
+    virtual std::string DeviceKind(const std::string& /*device_id*/, int64_t /*now_ms*/, bool* expired) {
+        *expired = false;
+        return "kiosk";
+    }
 };
+
+// Unix ms at the end of the day `iso_date` ("YYYY-MM-DD", UTC): a join code's expiry.
+// 0 if the date is malformed.
+inline int64_t EndOfDayUtcMs(const std::string& iso_date) {
+    if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return 0;
+    int y = 0, m = 0, d = 0;
+    for (int i : {0, 1, 2, 3}) y = y * 10 + (iso_date[i] - '0');
+    for (int i : {5, 6}) m = m * 10 + (iso_date[i] - '0');
+    for (int i : {8, 9}) d = d * 10 + (iso_date[i] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > 31) return 0;
+    // days from civil (Howard Hinnant), then the next midnight.
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const int64_t days = int64_t(era) * 146097 + int64_t(doe) - 719468;
+    return (days + 1) * 86400000LL;
+}
 
 // Opens the store named by `location`: a file path (SQLite) or a "postgresql://" /
 // "postgres://" URL (PostgreSQL, pg_store.cpp). See store_factory.cpp.

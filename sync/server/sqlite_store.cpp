@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "core/catalogue.h"
 #include "core/clock.h"
@@ -191,6 +192,35 @@ CREATE TABLE erasures(
   anonymous_id TEXT NOT NULL,
   summary TEXT NOT NULL);
 )sql",
+    // phones (issue 4): join codes (one per event, multi-use, hash only), device kinds
+    // (no row = a kiosk), and enrolment request ids (an enrolment whose answer was lost
+    // is retried with the same request id and re-issues the token of the same device).
+    R"sql(
+CREATE TABLE join_codes(
+  code_hash TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX join_codes_event ON join_codes(event_id, expires_ms);
+CREATE TABLE device_kinds(
+  device_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'phone')),
+  event_id TEXT NOT NULL DEFAULT '',
+  expires_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE enroll_requests(
+  request_id TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+    // needs report (issue 8): the report scans creators and attendances in creator id
+    // order; covering partial indexes avoid a table lookup per row (as core's "report
+    // indexes" migration; `deleted` is in the index too, or SQLite 3.40 still reads the
+    // row to test it).
+    R"sql(
+CREATE INDEX creators_live ON creators(id, deleted) WHERE deleted = 0;
+CREATE INDEX attendances_live ON attendances(creator_id, event_id, deleted) WHERE deleted = 0;
+)sql",
 };
 
 // Wire entity of a catalogue kind (sync-v1 pull).
@@ -225,7 +255,10 @@ public:
         // WAL + FULL: see the file top.
         // secure_delete: an erased person's bytes are zeroed in freed pages (GDPR erase).
         if (!db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                       "PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;",
+                       "PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;"
+                       // 64 MiB of page cache (default 2 MiB): pushes re-read index pages
+                       // from the OS otherwise (~15% of the server's CPU in a 10k sync).
+                       "PRAGMA cache_size=-65536;",
                        error))
             return false;
         int v = db_->UserVersion();
@@ -313,6 +346,115 @@ public:
         return EnrollOutcome::Ok;
     }
 
+    // Phones and idempotent enrolment (issue 4): see server_store.h.
+    EnrollOutcome EnrollOnce(const std::string& code_hash, bool join, const std::string& device_name,
+                             const std::string& request_id, const std::string& new_device_id,
+                             const std::string& token_hash, int64_t now_ms, EnrollGrant* out) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Transaction tx(*db_);
+        if (!tx.Ok()) return EnrollOutcome::StorageError;
+        auto kind_of = [&](const std::string& device_id) {
+            Stmt k = db_->Prepare("SELECT kind, event_id FROM device_kinds WHERE device_id = ?");
+            k.Bind(1, device_id);
+            if (k.Step()) {
+                out->kind = k.Text(0);
+                out->event_id = k.Text(1);
+            } else {
+                out->kind = "kiosk";
+            }
+        };
+        if (!request_id.empty()) {
+            Stmt r = db_->Prepare("SELECT code_hash, device_id, at_ms FROM enroll_requests WHERE request_id = ?");
+            r.Bind(1, request_id);
+            if (r.Step()) {   // a retry: same code, soon enough, device still allowed
+                std::string device_id = r.Text(1);
+                if (r.Text(0) != code_hash || now_ms - r.Int(2) > kEnrollRetryMs || now_ms < r.Int(2))
+                    return EnrollOutcome::InvalidCode;
+                Stmt u = db_->Prepare("UPDATE devices SET token_hash = ? WHERE id = ? AND revoked_at IS NULL");
+                u.Bind(1, token_hash).Bind(2, device_id);
+                if (!u.Run()) return EnrollOutcome::StorageError;
+                if (db_->Changes() != 1) return EnrollOutcome::InvalidCode;
+                kind_of(device_id);
+                out->device_id = device_id;
+                out->rotated = true;
+                return tx.Commit() ? EnrollOutcome::Ok : EnrollOutcome::StorageError;
+            }
+            if (r.Failed()) return EnrollOutcome::StorageError;
+        }
+        std::string now = FormatRfc3339(now_ms);
+        if (join) {
+            Stmt q = db_->Prepare("SELECT event_id, expires_ms FROM join_codes WHERE code_hash = ? AND expires_ms > ?");
+            q.Bind(1, code_hash).Bind(2, now_ms);
+            if (!q.Step()) return q.Failed() ? EnrollOutcome::StorageError : EnrollOutcome::InvalidCode;
+            std::string event_id = q.Text(0);
+            int64_t expires = q.Int(1);
+            Stmt d = db_->Prepare("INSERT INTO devices(id, name, label, token_hash, enrolled_at) VALUES (?,?,?,?,?)");
+            d.Bind(1, new_device_id).Bind(2, device_name).Bind(3, "phone").Bind(4, token_hash).Bind(5, now);
+            Stmt k = db_->Prepare("INSERT INTO device_kinds(device_id, kind, event_id, expires_ms) VALUES (?,'phone',?,?)");
+            k.Bind(1, new_device_id).Bind(2, event_id).Bind(3, expires);
+            if (!d.Run() || !k.Run()) return EnrollOutcome::StorageError;
+            out->kind = "phone";
+            out->event_id = event_id;
+        } else {
+            Stmt q = db_->Prepare(
+                "SELECT label FROM enrollment_codes WHERE code_hash = ? AND used_at IS NULL AND expires_ms > ?");
+            q.Bind(1, code_hash).Bind(2, now_ms);
+            if (!q.Step()) return q.Failed() ? EnrollOutcome::StorageError : EnrollOutcome::InvalidCode;
+            std::string label = q.Text(0);
+            Stmt u = db_->Prepare("UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?");
+            u.Bind(1, now).Bind(2, new_device_id).Bind(3, code_hash);
+            Stmt d = db_->Prepare("INSERT INTO devices(id, name, label, token_hash, enrolled_at) VALUES (?,?,?,?,?)");
+            d.Bind(1, new_device_id).Bind(2, device_name).Bind(3, label).Bind(4, token_hash).Bind(5, now);
+            if (!u.Run() || !d.Run()) return EnrollOutcome::StorageError;
+            out->kind = "kiosk";
+        }
+        if (!request_id.empty()) {
+            Stmt r = db_->Prepare("INSERT INTO enroll_requests(request_id, code_hash, device_id, at_ms) VALUES (?,?,?,?)");
+            r.Bind(1, request_id).Bind(2, code_hash).Bind(3, new_device_id).Bind(4, now_ms);
+            if (!r.Run()) return EnrollOutcome::StorageError;
+        }
+        out->device_id = new_device_id;
+        return tx.Commit() ? EnrollOutcome::Ok : EnrollOutcome::StorageError;
+    }
+
+    bool IssueJoinCodes(int64_t now_ms,
+                        const std::function<std::pair<std::string, std::string>()>& mint) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const std::string today = FormatRfc3339(now_ms).substr(0, 10);
+        std::vector<std::pair<std::string, std::string>> todo;   // (event id, date)
+        {
+            Stmt q = db_->Prepare(
+                "SELECT e.id, e.date FROM events e WHERE e.retired = 0 AND e.date >= ? AND NOT EXISTS "
+                "(SELECT 1 FROM join_codes j WHERE j.event_id = e.id AND j.expires_ms > ?)");
+            q.Bind(1, today).Bind(2, now_ms);
+            while (q.Step()) todo.emplace_back(q.Text(0), q.Text(1));
+            if (q.Failed()) return false;
+        }
+        if (todo.empty()) return true;
+        Transaction tx(*db_);
+        if (!tx.Ok()) return false;
+        for (const auto& [event_id, date] : todo) {
+            int64_t expires = EndOfDayUtcMs(date);
+            if (expires <= now_ms) continue;
+            auto [plain, hash] = mint();
+            Stmt i = db_->Prepare("INSERT INTO join_codes(code_hash, event_id, expires_ms, created_at) VALUES (?,?,?,?)");
+            i.Bind(1, hash).Bind(2, event_id).Bind(3, expires).Bind(4, FormatRfc3339(now_ms));
+            if (!i.Run() || !LogReference("setting", "join." + event_id, "upsert", json{{"value", plain}})) return false;
+        }
+        return tx.Commit();
+    }
+
+    std::string DeviceKind(const std::string& device_id, int64_t now_ms, bool* expired) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        *expired = false;
+        Stmt k = db_->Prepare("SELECT kind, expires_ms FROM device_kinds WHERE device_id = ?");
+        k.Bind(1, device_id);
+        if (!k.Step()) return "kiosk";
+        std::string kind = k.Text(0);
+        *expired = kind == "phone" && k.Int(1) <= now_ms;
+        return kind;
+    }
+
     bool RevokeDevice(const std::string& device_id) override {
         std::lock_guard<std::mutex> lock(mutex_);
         Stmt s = db_->Prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
@@ -364,13 +506,32 @@ public:
     }
 
     // [SECTION] push --------------------------------------------------------------------
+    // Prepared statements of the push path, kept between batches: preparing them again for
+    // every change cost ~12% of the server's CPU. PushStmt() hands one out reset (bindings
+    // cleared); a SELECT is reset right after its row is read, and every statement again
+    // at the end of ApplyPush, so none keeps a read snapshot open between requests (the
+    // CLI writes to the same file). Used under mutex_ only.
+    std::unordered_map<std::string, Stmt> push_stmts_;
+    Stmt& PushStmt(const std::string& sql) {
+        auto it = push_stmts_.find(sql);
+        if (it == push_stmts_.end() || !it->second.Valid())
+            it = push_stmts_.insert_or_assign(sql, db_->Prepare(sql)).first;
+        else
+            it->second.Reset();
+        return it->second;
+    }
+
     PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
                           const std::vector<PreparedChange>& changes, const std::string& now,
                           std::string* answer_json) override {
         std::lock_guard<std::mutex> lock(mutex_);
         Transaction tx(*db_);
         if (!tx.Ok()) return PushOutcome::StorageError;
-        Stmt prior = db_->Prepare("SELECT device_id, answer FROM batches WHERE batch_id = ?");
+        struct ResetAll {  // no cached statement keeps a read snapshot after this call
+            SqliteServerStore* self;
+            ~ResetAll() { for (auto& [sql, st] : self->push_stmts_) st.Reset(); }
+        } reset_all{this};
+        Stmt& prior = PushStmt("SELECT device_id, answer FROM batches WHERE batch_id = ?");
         prior.Bind(1, req.batch_id);
         if (prior.Step()) {
             if (prior.Text(0) != device_id) return PushOutcome::BatchConflict;
@@ -378,6 +539,7 @@ public:
             return PushOutcome::Replayed;
         }
         if (prior.Failed()) return PushOutcome::StorageError;
+        prior.Reset();
 
         PushResponse answer;
         answer.batch_id = req.batch_id;
@@ -387,11 +549,12 @@ public:
             if (pc.rejected) {
                 o = Rejected(pc.code, pc.field, pc.message);
             } else {
-                if (!db_->Exec("SAVEPOINT change")) return PushOutcome::StorageError;
+                if (!PushStmt("SAVEPOINT change").Run()) return PushOutcome::StorageError;
                 o = ApplyChange(device_id, pc, now);
                 if (o.status == ChangeStatus::Rejected) {
-                    if (!db_->Exec("ROLLBACK TO change; RELEASE change")) return PushOutcome::StorageError;
-                } else if (!db_->Exec("RELEASE change")) {
+                    if (!PushStmt("ROLLBACK TO change").Run() || !PushStmt("RELEASE change").Run())
+                        return PushOutcome::StorageError;
+                } else if (!PushStmt("RELEASE change").Run()) {
                     return PushOutcome::StorageError;
                 }
             }
@@ -406,9 +569,9 @@ public:
             answer.results.push_back(std::move(r));
         }
         *answer_json = EncodePushResponse(answer).dump();
-        Stmt b = db_->Prepare("INSERT INTO batches(batch_id, device_id, received_at, answer) VALUES (?,?,?,?)");
+        Stmt& b = PushStmt("INSERT INTO batches(batch_id, device_id, received_at, answer) VALUES (?,?,?,?)");
         b.Bind(1, req.batch_id).Bind(2, device_id).Bind(3, now).Bind(4, *answer_json);
-        Stmt d = db_->Prepare(
+        Stmt& d = PushStmt(
             "UPDATE devices SET last_sync_at = ?, last_app_version = COALESCE(?, last_app_version), "
             "last_pending = COALESCE(?, last_pending) WHERE id = ?");
         d.Bind(1, now);
@@ -422,19 +585,21 @@ public:
     // Version check of invariant 2; nullopt when the change is newer than what is stored.
     std::optional<ChangeOutcome> CheckVersion(const std::string& entity, const std::string& id, int64_t version,
                                               bool* failed) {
-        Stmt s = db_->Prepare("SELECT version FROM record_versions WHERE entity = ? AND id = ?");
+        Stmt& s = PushStmt("SELECT version FROM record_versions WHERE entity = ? AND id = ?");
         s.Bind(1, entity).Bind(2, id);
         if (s.Step()) {
             int64_t stored = s.Int(0);
+            s.Reset();
             if (version == stored) return ChangeOutcome{ChangeStatus::Duplicate, "", "", ""};
             if (version < stored) return ChangeOutcome{ChangeStatus::Stale, "", "", ""};
         }
         *failed = s.Failed();
+        s.Reset();
         return std::nullopt;
     }
 
     bool RecordVersion(const std::string& entity, const std::string& id, int64_t version) {
-        Stmt s = db_->Prepare(
+        Stmt& s = PushStmt(
             "INSERT INTO record_versions(entity, id, version) VALUES (?,?,?) "
             "ON CONFLICT(entity, id) DO UPDATE SET version = excluded.version");
         s.Bind(1, entity).Bind(2, id).Bind(3, version);
@@ -443,21 +608,27 @@ public:
 
     // The canonical creator id of `id` (itself, or what it is an alias of).
     std::string Canonical(const std::string& id) {
-        Stmt s = db_->Prepare("SELECT creator_id FROM creator_aliases WHERE alias_id = ?");
+        Stmt& s = PushStmt("SELECT creator_id FROM creator_aliases WHERE alias_id = ?");
         s.Bind(1, id);
-        return s.Step() ? s.Text(0) : id;
+        std::string out = s.Step() ? s.Text(0) : id;
+        s.Reset();
+        return out;
     }
 
     bool CreatorExists(const std::string& id) {
-        Stmt s = db_->Prepare("SELECT 1 FROM creators WHERE id = ?");
+        Stmt& s = PushStmt("SELECT 1 FROM creators WHERE id = ?");
         s.Bind(1, id);
-        return s.Step();
+        bool found = s.Step();
+        s.Reset();
+        return found;
     }
 
     bool CatalogueHas(const std::string& kind, const std::string& id) {
-        Stmt s = db_->Prepare("SELECT 1 FROM catalogue WHERE id = ? AND kind = ?");
+        Stmt& s = PushStmt("SELECT 1 FROM catalogue WHERE id = ? AND kind = ?");
         s.Bind(1, id).Bind(2, kind);
-        return s.Step();
+        bool found = s.Step();
+        s.Reset();
+        return found;
     }
 
     static std::string Message(ErrorCode code) { return ErrorMessage(code, Lang::En); }
@@ -479,7 +650,7 @@ public:
 
     ChangeOutcome ApplyDelete(const Change& c) {
         std::string id = c.entity == "creator" ? Canonical(c.id) : c.id;
-        Stmt s = db_->Prepare("DELETE FROM " + TableOf(c.entity) + " WHERE id = ?");
+        Stmt& s = PushStmt("DELETE FROM " + TableOf(c.entity) + " WHERE id = ?");
         s.Bind(1, id);
         if (!s.Run()) return StorageFailure();
         return {};
@@ -487,7 +658,7 @@ public:
 
     bool WriteCreatorRow(const std::string& id, const Creator& cr, const std::string& key, const json& data,
                          const std::string& device_id, const std::string& now, bool insert) {
-        Stmt s = db_->Prepare(
+        Stmt& s = PushStmt(
             insert ? "INSERT INTO creators(first_name, last_name, email, postcode, preferred_lang, updated_at, "
                      "data, version, email_key, device_id, received_at, created_at, id) "
                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -500,18 +671,18 @@ public:
         if (insert) s.Bind(12, cr.created_at.empty() ? now : cr.created_at).Bind(13, id);
         else s.Bind(12, id);
         if (!s.Run()) return false;
-        Stmt ds = db_->Prepare("DELETE FROM creator_sectors WHERE creator_id = ?");
-        Stmt dp = db_->Prepare("DELETE FROM creator_professions WHERE creator_id = ?");
+        Stmt& ds = PushStmt("DELETE FROM creator_sectors WHERE creator_id = ?");
+        Stmt& dp = PushStmt("DELETE FROM creator_professions WHERE creator_id = ?");
         ds.Bind(1, id);
         dp.Bind(1, id);
         if (!ds.Run() || !dp.Run()) return false;
         for (const std::string& sec : std::set<std::string>(cr.sectors.begin(), cr.sectors.end())) {
-            Stmt i = db_->Prepare("INSERT INTO creator_sectors(creator_id, sector_id) VALUES (?,?)");
+            Stmt& i = PushStmt("INSERT INTO creator_sectors(creator_id, sector_id) VALUES (?,?)");
             i.Bind(1, id).Bind(2, sec);
             if (!i.Run()) return false;
         }
         for (const std::string& p : std::set<std::string>(cr.professions.begin(), cr.professions.end())) {
-            Stmt i = db_->Prepare("INSERT INTO creator_professions(creator_id, profession_id) VALUES (?,?)");
+            Stmt& i = PushStmt("INSERT INTO creator_professions(creator_id, profession_id) VALUES (?,?)");
             i.Bind(1, id).Bind(2, p);
             if (!i.Run()) return false;
         }
@@ -519,7 +690,7 @@ public:
     }
 
     bool AddAlias(const std::string& alias, const std::string& canonical, const std::string& now) {
-        Stmt s = db_->Prepare("INSERT OR IGNORE INTO creator_aliases(alias_id, creator_id, created_at) VALUES (?,?,?)");
+        Stmt& s = PushStmt("INSERT OR IGNORE INTO creator_aliases(alias_id, creator_id, created_at) VALUES (?,?,?)");
         s.Bind(1, alias).Bind(2, canonical).Bind(3, now);
         return s.Run() && LogReference("creator_alias", alias, "upsert", json{{"creator_id", canonical}});
     }
@@ -537,9 +708,10 @@ public:
         json data = EncodeEntityData(pc.entity);
         std::string key = EmailIdentityKey(cr.email);
         std::string canonical = Canonical(pc.change.id);
-        Stmt q = db_->Prepare("SELECT id FROM creators WHERE email_key = ?");
+        Stmt& q = PushStmt("SELECT id FROM creators WHERE email_key = ?");
         q.Bind(1, key);
         std::string holder = q.Step() ? q.Text(0) : "";
+        q.Reset();
         if (CreatorExists(canonical)) {
             if (!holder.empty() && holder != canonical)
                 return Rejected(reject::kIdentityConflict, "email",
@@ -572,7 +744,7 @@ public:
             const Need& n = e.need;
             if (!CatalogueHas("need_item", n.item))
                 return Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
-            Stmt s = db_->Prepare(
+            Stmt& s = PushStmt(
                 "INSERT INTO needs(id, version, creator_id, item, frequency, urgency, budget, comment, updated_at, "
                 "data) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
                 "creator_id = excluded.creator_id, item = excluded.item, frequency = excluded.frequency, "
@@ -587,7 +759,7 @@ public:
             const Offer& o = e.offer;
             if (!o.item.empty() && !CatalogueHas("need_item", o.item))
                 return Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
-            Stmt s = db_->Prepare(
+            Stmt& s = PushStmt(
                 "INSERT INTO offers(id, version, creator_id, kind, item, description, updated_at, data) "
                 "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
                 "creator_id = excluded.creator_id, kind = excluded.kind, item = excluded.item, "
@@ -598,7 +770,7 @@ public:
             return {};
         }
         const Attendance& a = e.attendance;
-        Stmt s = db_->Prepare(
+        Stmt& s = PushStmt(
             "INSERT INTO attendances(id, version, creator_id, event_id, at, updated_at, data) "
             "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
             "creator_id = excluded.creator_id, event_id = excluded.event_id, at = excluded.at, "
@@ -1159,13 +1331,7 @@ private:
 
 // Needs report: core's NeedsReportIndex over the same tables (core/needs_report.h).
 std::optional<json> SqliteServerStore::RunNeedsReport(const NeedsReportQuery& q, std::string* error) {
-    ReportFilter f;
-    f.sector = q.sector;
-    f.profession = q.profession;
-    f.event_id = q.event;
-    f.from_date = q.from_date;
-    f.to_date = q.to_date;
-    f.threshold = q.threshold;
+    const ReportFilter f = ToReportFilter(q);
     if (!report_index_.Refresh(*db_)) {
         *error = report_index_.Error();
         return std::nullopt;

@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <deque>
+#include <set>
 
 #include "core/store.h"
 #include "sync/client/engine.h"
+#include "sync/protocol/protocol.h"
 
 using namespace comptoir;
 using nlohmann::json;
@@ -292,4 +294,140 @@ TEST_CASE("sync engine: batches respect the 500-change limit") {
     CHECK(sent == 600);
     CHECK(engine.Status().sent_this_run == 600);
     CHECK(store->PendingCount() == 0);
+}
+
+TEST_CASE("sync engine: a save during a backoff waits for the delay; staff may skip it, never Retry-After") {
+    auto store = OpenStore();
+    FakeTransport t;
+    SyncEngine engine(*store, t);
+    REQUIRE(store->SaveRegistration(MakeRegistration("anne@example.be")).ok);
+    engine.Configure(Enrolled());
+    engine.Tick(0);
+    REQUIRE(t.HasCall());
+
+    SUBCASE("exponential backoff: saves do not wake it, staff does") {
+        t.Answer(0, nullptr);  // network down
+        REQUIRE(engine.Status().phase == SyncStatus::Phase::Backoff);
+        int64_t due = engine.Status().next_attempt_ms;
+        REQUIRE(due >= 800);
+        // A registration saved during the outage asks for a sync...
+        REQUIRE(store->SaveRegistration(MakeRegistration("bob@example.be", "Bob")).ok);
+        engine.RequestSyncNow();
+        engine.Tick(100);
+        engine.Tick(due - 1);
+        CHECK_FALSE(t.HasCall());  // ...which waits for the backoff
+        SUBCASE("the attempt happens when the delay is over, with both registrations") {
+            engine.Tick(due);
+            REQUIRE(t.HasCall());
+            CHECK(json::parse(t.Front().body)["changes"].size() == 4);
+        }
+        SUBCASE("staff \"sync now\" skips the backoff") {
+            engine.SyncNowIgnoringBackoff();
+            engine.Tick(200);
+            REQUIRE(t.HasCall());
+            CHECK(t.Front().method == "POST");
+        }
+    }
+    SUBCASE("Retry-After: neither saves nor staff send before it") {
+        t.Answer(429, {{"error", {{"code", "rate_limited"}, {"message", "x"}}}}, "120");
+        engine.RequestSyncNow();
+        engine.Tick(1000);
+        engine.SyncNowIgnoringBackoff();
+        engine.Tick(2000);
+        engine.Tick(119'999);
+        CHECK_FALSE(t.HasCall());
+        CHECK(store->PendingCount() == 2);
+        engine.Tick(120'000 + 24'000);  // after Retry-After (and the jittered backoff)
+        REQUIRE(t.HasCall());
+        t.AnswerPushAll("applied");
+        CHECK(store->PendingCount() == 0);
+    }
+    SUBCASE("not backing off: a save is sent at the next tick") {
+        t.AnswerPushAll("applied");
+        t.AnswerEmptyPull();
+        REQUIRE(engine.Status().phase == SyncStatus::Phase::Idle);
+        REQUIRE(store->SaveRegistration(MakeRegistration("bob@example.be", "Bob")).ok);
+        engine.RequestSyncNow();
+        engine.Tick(10);
+        REQUIRE(t.HasCall());
+        CHECK(json::parse(t.Front().body)["changes"].size() == 2);
+    }
+}
+
+TEST_CASE("sync engine: pipelined batches keep outbox order and exactly-once acknowledgement") {
+    auto store = OpenStore();
+    for (int i = 0; i < 400; ++i)
+        REQUIRE(store->SaveRegistration(MakeRegistration("p" + std::to_string(i) + "@example.be")).ok);
+    REQUIRE(store->PendingCount() == 800);
+    FakeTransport t;
+    SyncEngine engine(*store, t);
+    engine.Configure(Enrolled());
+    engine.Tick(0);
+    REQUIRE(t.calls.size() == 1);  // one request in flight, the next one prepared
+    json first = json::parse(t.Front().body);
+    REQUIRE(first["changes"].size() == 500);
+
+    SUBCASE("the next batch starts right after the last entry of the previous one") {
+        // A save made while the first batch is on the wire goes after the prepared batch.
+        REQUIRE(store->SaveRegistration(MakeRegistration("late@example.be", "Late")).ok);
+        t.AnswerPushAll("applied");
+        REQUIRE(t.calls.size() == 1);
+        json second = json::parse(t.Front().body);
+        CHECK(second["batch_id"] != first["batch_id"]);
+        CHECK(second["changes"].size() == 300);
+        std::set<std::string> ids;
+        for (auto& c : first["changes"]) ids.insert(c["id"].get<std::string>() + "/" + std::to_string(c["version"].get<int>()));
+        for (auto& c : second["changes"])
+            CHECK(ids.insert(c["id"].get<std::string>() + "/" + std::to_string(c["version"].get<int>())).second);
+        CHECK(store->PendingCount() == 302);  // the first batch is acknowledged
+        t.AnswerPushAll("applied");
+        REQUIRE(t.HasCall());
+        json third = json::parse(t.Front().body);
+        REQUIRE(third["changes"].size() == 2);  // the late registration, after the others
+        CHECK(third["changes"][0]["data"]["email"] == "late@example.be");
+        t.AnswerPushAll("applied");
+        t.AnswerEmptyPull();
+        CHECK(store->PendingCount() == 0);
+        CHECK(engine.Status().pending == 0);
+        CHECK(engine.Status().sent_this_run == 802);
+    }
+    SUBCASE("a failed answer drops the prepared batch: the same entries are resent") {
+        t.Answer(503, {{"error", {{"code", "unavailable"}, {"message", "x"}}}});
+        CHECK_FALSE(t.HasCall());
+        CHECK(store->PendingCount() == 800);
+        engine.Tick(engine.Status().next_attempt_ms);
+        REQUIRE(t.HasCall());
+        json again = json::parse(t.Front().body);
+        REQUIRE(again["changes"].size() == 500);
+        CHECK(again["batch_id"] != first["batch_id"]);
+        CHECK(again["changes"][0]["id"] == first["changes"][0]["id"]);
+        CHECK(again["changes"][499]["id"] == first["changes"][499]["id"]);
+    }
+}
+
+TEST_CASE("protocol: EncodePushRequestText is EncodePushRequest without the parse") {
+    PushRequest r;
+    r.device_id = "dev-\"1\"";
+    r.batch_id = "b-1";
+    r.sent_at = "2026-11-27T14:00:00Z";
+    r.app_version = "1.0";
+    r.pending = 7;
+    std::vector<RawChange> raw = {
+        {"id-1", "creator", "upsert", 3, "2026-11-27T13:00:00Z", R"({"first_name":"Zoë","email":"z@e.be"})"},
+        {"id-2", "need", "delete", 2, "2026-11-27T13:00:01Z", "not json"},
+        {"id-3", "need", "upsert", 1, "", "[1,2]"}};
+    for (const RawChange& c : raw) {
+        Change ch;
+        ch.id = c.id;
+        ch.entity = c.entity;
+        ch.op = c.op;
+        ch.version = c.version;
+        ch.updated_at = c.updated_at;
+        ch.data = json::parse(c.data_json, nullptr, false);
+        if (ch.data.is_discarded()) ch.data = json::object();
+        r.changes.push_back(ch);
+    }
+    json expected = EncodePushRequest(r);
+    json got = json::parse(EncodePushRequestText(r, raw));
+    CHECK(got == expected);
 }

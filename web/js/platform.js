@@ -17,6 +17,26 @@
   var input = document.getElementById('comptoir-input');
   Module['canvas'] = canvas;
 
+  // Fonts: shipped once, as fonts/*.ttf (also used by the page's CSS for the overlay
+  // input and the loading text, cached by web/sw.js); copied into the wasm file system
+  // before main() so app/main_web.cpp loads them from /fonts. A failed fetch leaves the
+  // file out: ImGui falls back to its built-in font (app/ui.cpp LoadFonts).
+  var FONTS = ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf'];
+  var pre = Module['preRun'];
+  Module['preRun'] = pre ? (Array.isArray(pre) ? pre : [pre]) : [];
+  Module['preRun'].push(function () {
+    addRunDependency('comptoir-fonts');
+    try { FS.mkdir('/fonts'); } catch (e) {}
+    Promise.all(FONTS.map(function (name) {
+      return fetch('fonts/' + name).then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        FS.writeFile('/fonts/' + name, new Uint8Array(buf));
+      }).catch(function (e) { console.warn('font ' + name + ' not loaded: ' + e.message); });
+    })).then(function () { removeRunDependency('comptoir-fonts'); });
+  });
+
   var running = false;          // main() called started()
   var widgets = {};
   var stateText = '{"screen":"loading"}';
@@ -73,13 +93,26 @@
     Module.ccall('comptoir_overlay_activate', null, ['string'], [key]);
   }
   function configureInput(kind) {
-    // kind: 0 text, 1 email, 2 PIN, 3 code, 4 phone, 5 number (app/ui.h FieldKind)
-    input.type = kind === 2 ? 'password' : kind === 4 ? 'tel' : 'text';
-    input.setAttribute('inputmode', ['text', 'email', 'numeric', 'text', 'tel', 'numeric'][kind] || 'text');
+    // kind: 0 text, 1 email, 2 PIN, 3 code, 4 phone, 5 number, 6 password (app/ui.h FieldKind)
+    input.type = kind === 2 || kind === 6 ? 'password' : kind === 4 ? 'tel' : 'text';
+    input.setAttribute('inputmode', ['text', 'email', 'numeric', 'text', 'tel', 'numeric', 'text'][kind] || 'text');
     input.setAttribute('autocapitalize', kind === 0 ? 'words' : kind === 3 ? 'characters' : 'none');
     input.setAttribute('autocorrect', 'off');
     input.spellcheck = false;
     input.setAttribute('enterkeyhint', 'next');
+  }
+
+  var pngWanted = '';            // file name of a PNG to save after the next frame
+  var downloads = [];            // admin downloads started (test hook)
+  function saveBlob(blob, filename) {
+    var url = URL.createObjectURL(blob);
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
   }
 
   // --- called by app/main_web.cpp after each rendered frame ---
@@ -93,7 +126,22 @@
       try { widgets = JSON.parse(widgetsJson); } catch (e) { widgets = {}; }
       stateText = state;
       frames++;
+      // Right after the frame was drawn (same task): the WebGL buffer still holds it.
+      if (pngWanted) { var name = pngWanted; pngWanted = ''; canvas.toBlob(function (b) { if (b) saveBlob(b, name); }, 'image/png'); }
     },
+    // Admin exports (app/admin_web.cpp): GET with the admin's bearer token (never put
+    // in the URL or stored), then a Blob saved through a temporary <a download>.
+    download: function (path, token, filename) {
+      fetch(path, { headers: { 'Authorization': 'Bearer ' + token }, cache: 'no-store', credentials: 'same-origin' })
+        .then(function (r) {
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.blob();
+        })
+        .then(function (b) { saveBlob(b, filename); downloads.push({ name: filename, ok: true }); })
+        .catch(function (e) { downloads.push({ name: filename, ok: false, error: String(e && e.message) }); });
+    },
+    // A PNG of the canvas as drawn at the next frame.
+    savePng: function (filename) { pngWanted = filename; if (running) Module._comptoir_wake(); },
     overlay: function (active, key, value, kind, x, y, w, h, fontPx, activated) {
       if (!active) {
         moving = false; buffered = '';
@@ -118,6 +166,12 @@
     widgets: function () { return JSON.parse(JSON.stringify(widgets)); },
     state: function () { return JSON.parse(stateText); },
     frames: function () { return frames; },
+    downloads: function () { return downloads.slice(); },
+    // Main loop wake-ups (drawn or not) and whether the loop is paused (idle).
+    loop: function () {
+      return running ? { iterations: Module._comptoir_loop_iterations(), paused: Module._comptoir_loop_paused() === 1 }
+                     : { iterations: 0, paused: false };
+    },
     // Service worker: {controlled, waiting, installing, updates}; checkUpdate() asks now.
     sw: function () {
       var reg = sw.registration;
@@ -254,6 +308,10 @@
   }
   window.addEventListener('online', function () { if (running) Module._comptoir_online(); });
   window.addEventListener('resize', function () { if (running) Module._comptoir_wake(); });
+  // "#admin" typed into an open page: the staff sign-in (app/admin.h OpenAdmin).
+  window.addEventListener('hashchange', function () {
+    if (running && /^#admin\b/.test(window.location.hash || '')) Module._comptoir_open_admin();
+  });
   document.addEventListener('visibilitychange', function () { if (running) Module._comptoir_wake(); });
   canvas.addEventListener('webglcontextlost', function (e) {
     e.preventDefault();

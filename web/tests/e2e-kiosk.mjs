@@ -189,7 +189,8 @@ async function main() {
       let s = await state(page);
       assert(s.screen === 'start', `screen ${s.screen}`);
       assert(chosenEvent, 'no event was chosen');
-      assert(s.qr_url === `${h.base}/#event=${chosenEvent}`, `QR url "${s.qr_url}", event ${chosenEvent}`);
+      // The event and its join code (pulled by the kiosk): a phone enrolls itself with it.
+      assert(new RegExp(`^${h.base}/#event=${chosenEvent}&join=[0-9A-Z]{12}$`).test(s.qr_url), `QR url "${s.qr_url}", event ${chosenEvent}`);
       const q = (await widgets(page))['start.qr'];
       assert(q && Math.abs(q.w - q.h) < 1 && q.w >= 120, `QR widget ${JSON.stringify(q)}`);
       await shot(page, 'desktop-start-qr.png');
@@ -198,7 +199,7 @@ async function main() {
       await page.goto(`${h.base}/#event=${encodeURIComponent(other)}`);
       await page.reload();    // a hash-only goto does not load the page again
       s = await waitScreen(page, 'start', 30000);
-      assert(s.qr_url.endsWith(`#event=${other}`), `after #event=${other}: QR url ${s.qr_url}`);
+      assert(s.qr_url.includes(`#event=${other}&join=`), `after #event=${other}: QR url ${s.qr_url}`);
     });
 
     await test('desktop: the staff panel locks itself after inactivity', async () => {

@@ -7,7 +7,7 @@
 //     the page reloads into it.
 // The app is served from a temp copy of the build so the test can publish a "new version".
 //   node web/tests/e2e-offline.mjs      (env as web/tests/harness.mjs)
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as h from './harness.mjs';
 const { test, assert, click, typeInto, state, waitScreen, waitFor, shot, sleep, firstKey } = h;
@@ -84,6 +84,8 @@ async function main() {
       // Publish a "new version": the same files under a new cache name.
       const swPath = join(web, 'sw.js');
       writeFileSync(swPath, readFileSync(swPath, 'utf8').replace(/const CACHE = 'comptoir-([^']*)'/, "const CACHE = 'comptoir-$1-next'"));
+      // The build's precompressed siblings would still serve the old text: drop them.
+      for (const ext of ['.br', '.gz']) rmSync(swPath + ext, { force: true });
       await page.evaluate(() => { window.__beforeUpdate = true; });
       await click(page, 'start.new');
       await waitScreen(page, 'register');

@@ -159,12 +159,29 @@ async function main() {
     if (!(await test('desktop: invalid email shows a field error, then the confirmation after save',
       () => register(page, anne, {}, 'desktop')))) return;
     await test('desktop: back to the start by itself after the confirmation', () => waitScreen(page, 'start', 15000));
-    await test('desktop: idle page draws no frames', async () => {
+    // Goal (issue 4): at most 2 frames drawn in 5 idle seconds, and the main loop itself
+    // paused (no requestAnimationFrame wake-ups: only the 1 s housekeeping timer runs).
+    await test('desktop: idle page draws at most 2 frames in 5 s and its main loop sleeps', async () => {
       await settle(page);
       const f0 = await page.evaluate(() => window.comptoirTest.frames());
-      await sleep(1500);
+      const l0 = await page.evaluate(() => window.comptoirTest.loop());
+      await sleep(5000);
       const f1 = await page.evaluate(() => window.comptoirTest.frames());
-      assert(f1 === f0, `${f1 - f0} frames drawn in 1.5 s while idle`);
+      const l1 = await page.evaluate(() => window.comptoirTest.loop());
+      assert(f1 - f0 <= 2, `${f1 - f0} frames drawn in 5 s while idle`);
+      assert(l1.paused, 'the main loop is not paused while idle');
+      assert(l1.iterations - l0.iterations <= 5, `${l1.iterations - l0.iterations} main loop wake-ups in 5 s while idle`);
+    });
+    await test('desktop: input wakes the paused loop (hover, then a click draws)', async () => {
+      const f0 = await page.evaluate(() => window.comptoirTest.frames());
+      const w = await widgets(page);
+      const b = w['start.new'];
+      await page.mouse.move(b.x + b.w / 2, b.y + b.h / 2);
+      await sleep(300);
+      const f1 = await page.evaluate(() => window.comptoirTest.frames());
+      assert(f1 > f0, 'no frame drawn after the mouse moved over a button');
+      await settle(page);
+      assert((await page.evaluate(() => window.comptoirTest.loop())).paused, 'the loop did not pause again');
     });
     await test('desktop: the next person sees an empty form', async () => {
       await click(page, 'start.new');

@@ -104,11 +104,16 @@ export const widgets = (page) => page.evaluate(() => window.comptoirTest ? windo
 export const inputValue = (page) => page.evaluate(() => document.getElementById('comptoir-input').value);
 export const inputVisible = (page) => page.evaluate(() => document.getElementById('comptoir-input').style.display !== 'none');
 export async function settle(page) {
-  // Rendering stops when idle: wait until no frame was drawn for a while.
+  // Rendering stops when idle: wait until no frame was drawn for a while and the main
+  // loop has paused itself (a woken loop that has not drawn yet is not settled).
   let last = -1;
   for (let i = 0; i < 60; i++) {
-    const f = await page.evaluate(() => (window.comptoirTest ? window.comptoirTest.frames() : 0));
-    if (f === last && f > 0) return;
+    const [f, paused] = await page.evaluate(() => {
+      const T = window.comptoirTest;
+      if (!T) return [0, false];
+      return [T.frames(), T.loop ? T.loop().paused : true];
+    });
+    if (f === last && f > 0 && paused) return;
     last = f;
     await sleep(120);
   }
