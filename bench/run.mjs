@@ -14,7 +14,8 @@ const args = process.argv.slice(2);
 const flag = (n) => args.includes(n);
 const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
 const quick = flag('--quick');
-const only = opt('--only', 'sizes,browser,durable,sync,ingest,needs').split(',');
+const allSteps = 'sizes,browser,durable,sync,ingest,needs,pg';
+const only = opt('--only', allSteps).split(',');
 const want = (s) => only.includes(s);
 const native = join(repo, 'build/bench-native');
 const wasm = join(repo, 'build/bench-wasm');
@@ -141,7 +142,7 @@ try {
   // ---------------------------------------------------------------- 4. durable save
   await step('durable', async () => {
     const out = join(tmp, 'durable.json');
-    const r = run('node', ['bench/durable_save.mjs', '--sizes', quick ? '1000,10000' : '1000,100000', '--json', out],
+    const r = run('node', ['bench/durable_save.mjs', '--sizes', quick ? '1000,10000' : '1000,10000,100000', '--json', out],
       { env: { ...env, COMPTOIR_HARNESS_BUILD: join(repo, 'build/bench-harness') }, check: false, stdio: ['ignore', 'pipe', 'pipe'] });
     if (!existsSync(out)) throw new Error(`durable_save.mjs failed (${r.status}): ${(r.stderr || r.stdout || '').slice(-500)}`);
     return { rows: JSON.parse(readFileSync(out, 'utf8')), summary: r.stdout.trim().split('\n') };
@@ -223,6 +224,14 @@ try {
     };
     return { exit: r.status, oneShot: pick(/one-shot.*full/), warm: pick(/warm index: full/), lines };
   });
+  // ---------------------------------------------------------------- 8. PostgreSQL (bench/pg)
+  await step('pg', async () => {
+    const out = join(tmp, 'pg.json');
+    const r = run('bench/pg', ['--json', out, ...(quick ? ['--records', '5000', '--creators', '10000'] : [])],
+      { env: { ...env, COMPTOIR_BENCH_NATIVE: native }, check: false, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!existsSync(out)) throw new Error(`bench/pg failed (${r.status}): ${(r.stderr || r.stdout || '').slice(-500)}`);
+    return JSON.parse(readFileSync(out, 'utf8'));
+  });
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -240,7 +249,7 @@ R.loadEnd = loadavg().map((x) => x.toFixed(2)).join(' ');
 writeFileSync(join(repo, 'build/bench-results.json'), JSON.stringify(R, null, 2));
 const table = renderTable(R);
 console.log(table);
-if (!flag('--no-docs') && !quick && only.length === 6) {
+if (!flag('--no-docs') && !quick && only.length === allSteps.split(',').length) {
   const docPath = join(repo, 'docs/performance.md');
   const start = '<!-- bench:table:start (written by bench/run; do not edit by hand) -->';
   const end = '<!-- bench:table:end -->';
@@ -296,6 +305,9 @@ function renderTable(R) {
       row(`Durable save at ${d.records.toLocaleString('en')} records (p50 / p95, ${d.saves} saves)`,
         `${f(d.p50, 1)} / ${f(d.p95, 1)} ms (pages/save p50 ${d.pagesP50})`, 'p95 ≤ 30 ms; p95 at 100k ≤ 1.5× p95 at 1k',
         `persistence part p50 ${f(d.persistP50, 1)} / p95 ${f(d.persistP95, 1)} ms; start-up ${f(d.startupMs)} ms`, ok(d.p95 <= 30));
+    for (const d of D.rows.filter((x) => x.heapMB != null && (x.records === 10000 || x.records === 100000)))
+      row(`Wasm heap after opening ${d.records.toLocaleString('en')} local records`, `${f(d.heapMB)} MiB (after ${d.saves} more saves: ${f(d.heapAfterSavesMB)} MiB)`,
+        d.records === 10000 ? '≤ 64 MB at 10k' : '— (10k is the goal)', `IndexedDB usage ${f(d.usageMB, 1)} MB`, d.records === 10000 ? ok(d.heapMB * 1.048576 <= 64) : '—');
     if (D.rows.length >= 2) {
       const r = D.rows[D.rows.length - 1].p95 / D.rows[0].p95;
       row('Durable save p95 growth, large / small', `${f(r, 2)}×`, '≤ 1.5×', '', ok(r <= 1.5));
@@ -336,6 +348,17 @@ function renderTable(R) {
       (N.warm ? `; ${f(N.warm.median, 1)} ms with the warm index` : ''), '≤ 50 ms', '—', ok(N.oneShot.median <= 50) +
       (N.oneShot.median > 50 && N.warm && N.warm.median <= 50 ? ' one-shot; **met** with the warm index' : ''));
   } else row('Needs report, 100k creators', N ? (err(N) || `unparsed output (exit ${N.exit}): ${(N.lines || []).slice(-2).join(' ')}`) : notRun, '≤ 50 ms', '', '—');
+
+  // 8. PostgreSQL (issue 7): ingest with 1 and 2 instances next to SQLite, needs report on both
+  const P = S.pg;
+  if (P && !P.error) {
+    const ing = (x) => (x ? `${f(x.records_per_s)} records/s${x.errors ? ` (${x.errors} errors)` : ''}` : '—');
+    const rep = (x) => (x ? `${f(x.median_ms, 1)} ms median (first ${f(x.cold_ms)} ms)` : '—');
+    row('Ingest on PostgreSQL, 1 / 2 server instances (same run as its SQLite figure)', `${ing(P.ingest_pg1)} / ${ing(P.ingest_pg2)}`,
+      '— (scale path)', `SQLite in the same run: ${ing(P.ingest_sqlite)}`, '—');
+    row(`Needs report on PostgreSQL, ${(P.needs_pg?.creators ?? 0).toLocaleString('en')} creators (GET /api/v1/reports/needs)`, rep(P.needs_pg), '≤ 50 ms',
+      `SQLite server in the same run: ${rep(P.needs_sqlite)}`, ok(P.needs_pg ? P.needs_pg.median_ms <= 50 : null));
+  } else row('PostgreSQL ingest and needs report', P ? err(P) : notRun, '≤ 50 ms report', '', '—');
 
   return [
     `Measured ${m.date} by \`bench/run\` at ${m.git}.`,
