@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot open the local store: %s\n", err.c_str());
         return 1;
     }
+    store->UseDurableWal();   // as the native kiosk opens its file (app/persist_native.cpp)
     auto counting = std::make_unique<CountingTransport>(MakeDefaultTransport(base_url));
     CountingTransport& transport = *counting;
     SyncEngine engine(*store, transport);

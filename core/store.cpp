@@ -423,6 +423,22 @@ std::unique_ptr<LocalStore> LocalStore::Open(const std::string& path, std::strin
 
 LocalStore::~LocalStore() = default;
 
+bool LocalStore::UseDurableWal(std::string* journal_mode, std::string* error) {
+    Db& db = *impl_->db;
+    std::string mode;
+    {
+        Stmt s = db.Prepare("PRAGMA journal_mode=WAL");
+        if (s.Step()) mode = s.Text(0);
+        if (s.Failed()) {
+            if (error) *error = s.Error();
+            return false;
+        }
+    }
+    if (journal_mode) *journal_mode = mode;
+    // After the mode: synchronous applies to whichever journal SQLite kept.
+    return db.Exec("PRAGMA synchronous=FULL", error);
+}
+
 Db& LocalStore::db() { return *impl_->db; }
 
 void LocalStore::SetCommitHook(std::function<void()> hook) { impl_->commit_hook = std::move(hook); }
@@ -666,21 +682,49 @@ std::vector<OutboxEntry> LocalStore::PendingOutbox(size_t max_changes, size_t ma
     return all;
 }
 
+namespace {
+
+// "[1,2,3]": a list of seqs bound as one parameter and read back with json_each(), so a
+// whole batch is one statement (SQLite has no array binding without the carray extension).
+std::string SeqListJson(const std::vector<int64_t>& seqs) {
+    std::string out = "[";
+    out.reserve(seqs.size() * 8 + 2);
+    for (size_t i = 0; i < seqs.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(seqs[i]);
+    }
+    out += ']';
+    return out;
+}
+
+}  // namespace
+
 bool LocalStore::MarkOutboxResults(const std::vector<std::pair<int64_t, OutboxOutcome>>& results,
                                    const std::vector<std::string>& reasons) {
     Db& db = *impl_->db;
+    std::vector<int64_t> acknowledged;
+    acknowledged.reserve(results.size());
+    for (const auto& [seq, outcome] : results)
+        if (outcome != OutboxOutcome::Rejected) acknowledged.push_back(seq);
     Transaction tx(db);
     if (!tx.Ok()) return false;
+    // Applied/Duplicate/Stale: the server holds the change (or a newer one); one DELETE for
+    // the whole batch. Only the seqs answered here leave — nothing else in the outbox.
+    if (!acknowledged.empty()) {
+        Stmt del = db.Prepare("DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))");
+        if (!del.Bind(1, SeqListJson(acknowledged)).Run()) return false;
+    }
+    // Rejected (rare): each keeps its own reason for staff; one statement prepared once.
+    Stmt reject;
     for (size_t i = 0; i < results.size(); ++i) {
         const auto& [seq, outcome] = results[i];
-        if (outcome == OutboxOutcome::Rejected) {
-            Stmt s = db.Prepare("UPDATE outbox SET rejected=1, attempts=attempts+1, last_error=? WHERE seq=?");
-            s.Bind(1, i < reasons.size() ? reasons[i] : std::string("rejected")).Bind(2, seq);
-            if (!s.Run()) return false;
-        } else {
-            Stmt s = db.Prepare("DELETE FROM outbox WHERE seq=?");
-            if (!s.Bind(1, seq).Run()) return false;
-        }
+        if (outcome != OutboxOutcome::Rejected) continue;
+        if (!reject.Valid())
+            reject = db.Prepare("UPDATE outbox SET rejected=1, attempts=attempts+1, last_error=? WHERE seq=?");
+        else
+            reject.Reset();
+        reject.Bind(1, i < reasons.size() ? reasons[i] : std::string("rejected")).Bind(2, seq);
+        if (!reject.Run()) return false;
     }
     if (!tx.Commit()) return false;
     impl_->Committed();
@@ -691,9 +735,11 @@ bool LocalStore::NoteOutboxFailure(const std::vector<int64_t>& seqs, const std::
     Db& db = *impl_->db;
     Transaction tx(db);
     if (!tx.Ok()) return false;
-    for (int64_t seq : seqs) {
-        Stmt s = db.Prepare("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=? AND rejected=0");
-        if (!s.Bind(1, reason).Bind(2, seq).Run()) return false;
+    if (!seqs.empty()) {
+        Stmt s = db.Prepare(
+            "UPDATE outbox SET attempts=attempts+1, last_error=? "
+            "WHERE seq IN (SELECT value FROM json_each(?)) AND rejected=0");
+        if (!s.Bind(1, reason).Bind(2, SeqListJson(seqs)).Run()) return false;
     }
     if (!tx.Commit()) return false;
     impl_->Committed();
@@ -830,7 +876,13 @@ int LocalStore::PurgeAcknowledged() {
         if (!a.Bind(1, id).Run() || !b.Bind(1, id).Run() || !c.Bind(1, id).Run()) return -1;
     }
     if (!tx.Commit()) return -1;
-    if (!ids.empty()) impl_->Committed();
+    if (!ids.empty()) {
+        // In WAL mode (UseDurableWal) the -wal file still holds the pages as they were
+        // before the purge: copy the purged pages into the database and empty the WAL.
+        // A no-op with a rollback journal (the browser's page VFS).
+        db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        impl_->Committed();
+    }
     return int(ids.size());
 }
 

@@ -135,6 +135,16 @@ public:
     // so the old values do not linger in free pages.
     int PurgeAcknowledged();
 
+    // Native database files only (the kiosk, benches): PRAGMA journal_mode=WAL with
+    // synchronous=FULL — a COMMIT that returned is on disk (the WAL is fsync'ed once per
+    // commit, where the rollback journal needs 3-4 fsyncs). Never NORMAL, which could lose
+    // confirmed registrations on power loss. *journal_mode (optional) gets the mode SQLite
+    // granted: "wal", or the previous mode where WAL is unavailable (":memory:", a VFS
+    // without shared memory such as the browser's page VFS — never call it there — or a
+    // file system without mmap/locks), in which case the rollback journal stays, still FULL.
+    // Returns false (and *error) only if a PRAGMA failed. Call right after Open().
+    bool UseDurableWal(std::string* journal_mode = nullptr, std::string* error = nullptr);
+
     // Called after each successful commit (the browser persists dirty pages here).
     void SetCommitHook(std::function<void()> hook);
 

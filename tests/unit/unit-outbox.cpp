@@ -1,6 +1,8 @@
 // tests/unit/unit-outbox.cpp — the sync outbox of the local store (core/store.h).
 #include <doctest/doctest.h>
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include "core/domain_json.h"
@@ -127,4 +129,91 @@ TEST_CASE("MarkOutboxResults") {
         REQUIRE(store->MarkOutboxResults({{999999, OutboxOutcome::Applied}}, {}));
         CHECK(store->PendingCount() == 3);
     }
+}
+
+TEST_CASE("MarkOutboxResults: a full mixed batch removes exactly the acknowledged entries") {
+    auto store = OpenWithEvent();
+    // 200 registrations = 600 entries; a batch of the first 500, then 100 left out of it.
+    for (int i = 0; i < 200; ++i)
+        REQUIRE(store->SaveRegistration(SampleRegistration("m" + std::to_string(i) + "@example.be")).ok);
+    REQUIRE(store->PendingCount() == 600);
+    // An entry rejected by an earlier batch must not be touched by this one.
+    auto earlier = store->PendingOutbox(1, 1 << 20);
+    REQUIRE(store->MarkOutboxResults({{earlier[0].seq, OutboxOutcome::Rejected}}, {"invalid_value: email"}));
+    auto batch = store->PendingOutbox(500, SIZE_MAX);
+    REQUIRE(batch.size() == 500);
+    std::vector<std::pair<int64_t, OutboxOutcome>> results;
+    std::vector<std::string> reasons;
+    std::vector<int64_t> rejected_seqs;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        OutboxOutcome o = i % 4 == 0 ? OutboxOutcome::Applied
+                          : i % 4 == 1 ? OutboxOutcome::Duplicate
+                          : i % 4 == 2 ? OutboxOutcome::Stale
+                                       : OutboxOutcome::Applied;
+        std::string reason;
+        if (i == 7 || i == 250 || i == 499) {  // rejected ones in the middle and at the end
+            o = OutboxOutcome::Rejected;
+            reason = "unknown_item: needs[" + std::to_string(i) + "].item";
+            rejected_seqs.push_back(batch[i].seq);
+        }
+        results.push_back({batch[i].seq, o});
+        reasons.push_back(reason);
+    }
+    int commits = 0;
+    store->SetCommitHook([&] { ++commits; });
+    REQUIRE(store->MarkOutboxResults(results, reasons));
+    CHECK(commits == 1);
+
+    // Left pending: exactly the 99 entries that were not in the batch, in order.
+    auto left = store->PendingOutbox(1000, SIZE_MAX);
+    REQUIRE(left.size() == 99);
+    CHECK(left.front().seq > batch.back().seq);
+    for (const auto& e : left) CHECK(e.attempts == 0);
+    CHECK(store->PendingCount() == 99);
+
+    // Rejected: the earlier one unchanged, then the three of this batch with their own reasons.
+    auto rejected = store->RejectedOutbox();
+    REQUIRE(rejected.size() == 4);
+    CHECK(rejected[0].seq == earlier[0].seq);
+    CHECK(rejected[0].last_error == "invalid_value: email");
+    CHECK(rejected[0].attempts == 1);
+    for (size_t k = 0; k < 3; ++k) {
+        CHECK(rejected[k + 1].seq == rejected_seqs[k]);
+        CHECK(rejected[k + 1].attempts == 1);
+    }
+    CHECK(rejected[1].last_error == "unknown_item: needs[7].item");
+    CHECK(rejected[2].last_error == "unknown_item: needs[250].item");
+    CHECK(rejected[3].last_error == "unknown_item: needs[499].item");
+    StoreCounts c = store->Counts("");
+    CHECK(c.outbox_pending == 99);
+    CHECK(c.outbox_rejected == 4);
+
+    // The same answer recorded again (a retried commit) changes nothing more.
+    std::vector<std::pair<int64_t, OutboxOutcome>> acked;
+    for (const auto& r : results)
+        if (r.second != OutboxOutcome::Rejected) acked.push_back(r);
+    REQUIRE(store->MarkOutboxResults(acked, {}));
+    CHECK(store->PendingCount() == 99);
+    CHECK(store->RejectedOutbox().size() == 4);
+}
+
+TEST_CASE("NoteOutboxFailure counts one attempt per listed pending entry only") {
+    auto store = OpenWithEvent();
+    for (int i = 0; i < 3; ++i) REQUIRE(store->SaveRegistration(SampleRegistration("f" + std::to_string(i) + "@example.be")).ok);
+    auto all = store->PendingOutbox(100, SIZE_MAX);
+    REQUIRE(all.size() == 9);
+    REQUIRE(store->MarkOutboxResults({{all[8].seq, OutboxOutcome::Rejected}}, {"invalid_value: email"}));
+    REQUIRE(store->NoteOutboxFailure({all[0].seq, all[2].seq, all[8].seq}, "http 503"));
+    REQUIRE(store->NoteOutboxFailure({}, "nothing"));
+    auto left = store->PendingOutbox(100, SIZE_MAX);
+    REQUIRE(left.size() == 8);
+    for (size_t i = 0; i < left.size(); ++i) {
+        bool listed = i == 0 || i == 2;
+        CHECK(left[i].attempts == (listed ? 1 : 0));
+        CHECK(left[i].last_error == (listed ? "http 503" : ""));
+    }
+    auto rejected = store->RejectedOutbox();
+    REQUIRE(rejected.size() == 1);
+    CHECK(rejected[0].attempts == 1);  // a rejected entry is not retried: untouched
+    CHECK(rejected[0].last_error == "invalid_value: email");
 }

@@ -340,3 +340,57 @@ TEST_CASE("PurgeAcknowledged blanks personal data once everything is acknowledge
     CHECK(again.ok);
     CHECK(again.creator_id != res.creator_id);
 }
+
+TEST_CASE("UseDurableWal: a native file in WAL with synchronous=FULL keeps every commit") {
+    std::string path = "/tmp/comptoir-unit-wal-" + NewUuid() + ".db";
+    auto read_bytes = [](const std::string& p) {
+        std::string out;
+        if (FILE* f = std::fopen(p.c_str(), "rb")) {
+            char buf[65536];
+            for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+            std::fclose(f);
+        }
+        return out;
+    };
+    std::string err, mode;
+    std::string creator_id;
+    {
+        auto store = LocalStore::Open(path, &err);
+        REQUIRE_MESSAGE(store, err);
+        REQUIRE_MESSAGE(store->UseDurableWal(&mode, &err), err);
+        CHECK(mode == "wal");
+        CHECK(Scalar(*store, "PRAGMA synchronous") == 2);  // FULL, never NORMAL
+        SaveResult r = store->SaveRegistration(SampleRegistration());
+        REQUIRE(r.ok);
+        creator_id = r.creator_id;
+        // The commit is in the -wal file, not yet in the database file.
+        CHECK(read_bytes(path + "-wal").find("anne.dupont@example.be") != std::string::npos);
+    }
+    {
+        // Reopened (the mode is persistent): everything is there, outbox included.
+        auto store = LocalStore::Open(path, &err);
+        REQUIRE_MESSAGE(store, err);
+        REQUIRE(store->UseDurableWal(&mode, &err));
+        CHECK(mode == "wal");
+        REQUIRE(store->GetCreator(creator_id));
+        auto pending = store->PendingOutbox(100, SIZE_MAX);
+        REQUIRE(pending.size() == 3);
+        std::vector<std::pair<int64_t, OutboxOutcome>> results;
+        for (const auto& e : pending) results.push_back({e.seq, OutboxOutcome::Applied});
+        REQUIRE(store->MarkOutboxResults(results, {}));
+        CHECK(store->PendingCount() == 0);
+        // A purge must not leave the old pages readable in the -wal file.
+        CHECK(store->PurgeAcknowledged() == 1);
+        std::string bytes = read_bytes(path) + read_bytes(path + "-wal");
+        CHECK(bytes.find("anne.dupont@example.be") == std::string::npos);
+        CHECK(bytes.find("0470 12 34 56") == std::string::npos);
+    }
+    SUBCASE("where WAL is unavailable the rollback journal stays, still FULL") {
+        auto mem = LocalStore::Open(":memory:", &err);
+        REQUIRE(mem);
+        REQUIRE(mem->UseDurableWal(&mode, &err));
+        CHECK(mode == "memory");
+        CHECK(Scalar(*mem, "PRAGMA synchronous") == 2);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
