@@ -280,11 +280,13 @@ TEST_CASE("organizations: every endpoint x other organization's admin, staff and
     auto devices = GetAuth(cli, "/api/v1/devices", a.admin);
     REQUIRE(devices);
     CHECK(Body(devices)["devices"].size() == 2);
-    for (const json& d : Body(devices)["devices"]) CHECK(d["revoked_at"].is_null());
+    const json device_list = Body(devices)["devices"];   // a range-for over a temporary's member would dangle
+    for (const json& d : device_list) CHECK(d["revoked_at"].is_null());
     auto accounts = GetAuth(cli, "/api/v1/accounts", a.admin);
     REQUIRE(accounts);
     CHECK(Body(accounts)["accounts"].size() == 3);
-    for (const json& u : Body(accounts)["accounts"]) CHECK(u["disabled"] == false);
+    const json account_list = Body(accounts)["accounts"];
+    for (const json& u : account_list) CHECK(u["disabled"] == false);
     CHECK(GetAuth(cli, "/api/v1/catalogue", a.lonely)->status == 200);  // A's session still valid
     CHECK(Push(cli, a.dev, json::array({MakeChange(a.creator, "creator", 2, CreatorData("Anne", "Anne" + a.marker, "anne@example.be"))})));
     auto pulled = GetAuth(cli, "/api/v1/sync/pull", a.dev.token);
