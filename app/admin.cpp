@@ -328,6 +328,10 @@ void AdminStateJson(const AppState& st, void* out) {
                      {"open_item", d.open_item},
                      {"contacts", d.contacts.size()},
                      {"contacts_loading", d.contacts_loading},
+                     {"offers", d.offers.size()},
+                     {"offers_exact", std::count_if(d.offers.begin(), d.offers.end(),
+                                                    [](const AdminOffer& o) { return o.exact; })},
+                     {"offers_loading", d.offers_loading},
                      {"trend_events", d.trend_events.size()},
                      {"export_file", d.export_file}};
     j["admin"] = admin;

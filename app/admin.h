@@ -54,6 +54,10 @@ struct AdminNeedRow {            // one bar: GET /api/v1/reports/needs -> items[
 struct AdminContact {            // GET /api/v1/reports/needs/{item}/contacts
     std::string first_name, last_name, email, lang;
 };
+struct AdminOffer {              // GET /api/v1/reports/needs/{item}/offers
+    std::string kind, description, first_name, last_name, email;   // email "" = no contact consent
+    bool exact = false;          // the offer names the item (else: its kind serves the category)
+};
 struct AdminTrendEvent {         // GET /api/v1/reports/needs/trend -> one column per event
     std::string id, title, date;
 };
@@ -81,6 +85,9 @@ struct AdminDashboardState {
     bool contacts_failed = false;
     bool contacts_reload = false;   // 401 while loading: again once signed in
     std::vector<AdminContact> contacts;
+    bool offers_loading = false;
+    bool offers_failed = false;
+    std::vector<AdminOffer> offers;     // offers matching open_item, exact ones first
     // trend
     bool trend_loading = false;
     std::vector<AdminTrendEvent> trend_events;

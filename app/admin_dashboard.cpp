@@ -3,7 +3,7 @@
 // (threshold editable here, default 10); filters by sector, profession, event and date
 // range (GET /api/v1/reports/needs?sector=&profession=&event=&from=&to=&threshold=);
 // per item, the creators who agreed to be contacted (…/needs/{item}/contacts) and the
-// count of matching offers; the trend across events (…/needs/trend) as small multiples;
+// offers that can answer it (…/needs/{item}/offers); the trend across events (…/needs/trend) as small multiples;
 // CSV/XLSX exports and a PNG of the screen (browser downloads, app/admin_web.cpp).
 // Everything is drawn with ImDrawList, at any width from a 360 px phone to 1920 px.
 //   [SECTION] Loading
@@ -247,6 +247,30 @@ void LoadReport(AppState& st, AppServices& s) {
               });
 }
 
+void LoadOffers(AppState& st, AppServices& s, const std::string& item) {
+    AdminDashboardState& d = st.admin.dash;
+    d.offers.clear();
+    d.offers_loading = true;
+    d.offers_failed = false;
+    AdminCall(st, s, "GET", "/api/v1/reports/needs/" + UrlEncode(item) + "/offers", "",
+              [&st, item](const HttpResponse& r) {
+                  AdminDashboardState& d = st.admin.dash;
+                  if (d.open_item != item) return;   // another item was opened meanwhile
+                  d.offers_loading = false;
+                  json j = json::parse(r.body, nullptr, false);
+                  if (r.status != 200 || !j.is_object() || !j["offers"].is_array()) {
+                      d.offers_failed = r.status != 401;   // 401: reloaded with the contacts
+                      return;
+                  }
+                  for (const json& o : j["offers"]) {
+                      if (!o.is_object()) continue;
+                      d.offers.push_back(AdminOffer{o.value("kind", ""), o.value("description", ""),
+                                                    o.value("first_name", ""), o.value("last_name", ""),
+                                                    o.value("email", ""), o.value("match", "") == "item"});
+                  }
+              });
+}
+
 void LoadContacts(AppState& st, AppServices& s, const std::string& item) {
     AdminDashboardState& d = st.admin.dash;
     d.open_item = item;
@@ -273,6 +297,7 @@ void LoadContacts(AppState& st, AppServices& s, const std::string& item) {
                       return a.last_name + a.first_name < b.last_name + b.first_name;
                   });
               });
+    LoadOffers(st, s, item);
 }
 
 std::string ItemLabel(const std::string& id, Lang lang) {
@@ -344,10 +369,12 @@ struct Flow {
 };
 
 // [SECTION] Filters
-void DrawFilters(AppState& st) {
+// The filters: on wide screens one row with the Apply/Clear buttons; else 5, 3 or 1
+// column(s) (folded behind a button on phones) and a line of buttons. Returns true when
+// that line of buttons is the current line (the threshold control may follow on it).
+bool DrawFilters(AppState& st) {
     AdminDashboardState& d = st.admin.dash;
     const Lang L = st.lang;
-    ui::Heading(T(L, AppText::DashFilters));
     const float avail = ImGui::GetContentRegionAvail().x;
     // Phones: the filters fold away so that the bars come first.
     if (avail < ui::Px(640)) {
@@ -358,10 +385,16 @@ void DrawFilters(AppState& st) {
             d.filters_open = !d.filters_open;
             ui::ClearTextFocus();
         }
-        if (!d.filters_open) return;
+        if (!d.filters_open) return false;
         ImGui::Dummy(ImVec2(0, ui::Px(4)));
     }
-    const int cols = avail > ui::Px(1000) ? 5 : avail > ui::Px(640) ? 3 : 1;
+    // Wide screens: the five filters and the two buttons in one row.
+    ImGui::PushFont(ui::GetFonts().bold);
+    const float apply_w = ImGui::CalcTextSize(T(L, AppText::DashApply)).x + ui::Px(56);
+    const float clear_w = ImGui::CalcTextSize(T(L, AppText::DashClear)).x + ui::Px(56);
+    ImGui::PopFont();
+    const bool one_row = avail - apply_w - clear_w > ui::Px(5 * 170);
+    const int cols = one_row ? 7 : avail > ui::Px(1000) ? 5 : avail > ui::Px(640) ? 3 : 1;
     std::vector<AdminChoice> professions;
     for (const AdminChoice& p : d.professions)
         if (d.sector.empty() || p.parent == d.sector) professions.push_back(p);
@@ -370,7 +403,14 @@ void DrawFilters(AppState& st) {
     const char* err_from = d.filters_tried && !d.from.empty() && !IsIsoDate(d.from) ? date_err : nullptr;
     const char* err_to = d.filters_tried && !d.to.empty() && !IsIsoDate(d.to) ? date_err : nullptr;
     if (!err_from && !err_to && d.filters_tried && !DatesValid(d)) err_to = T(L, AppText::DashErrDateOrder);
+    bool apply = false, clear = false;
     if (ImGui::BeginTable("##filters", cols, ImGuiTableFlags_SizingStretchSame)) {
+        if (one_row) {
+            for (const char* c : {"sector", "profession", "event", "from", "to"})
+                ImGui::TableSetupColumn(c, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableSetupColumn("apply", ImGuiTableColumnFlags_WidthFixed, apply_w);
+            ImGui::TableSetupColumn("clear", ImGuiTableColumnFlags_WidthFixed, clear_w);
+        }
         NextCell();
         if (Select("dash.sector", T(L, AppText::DashSector), d.sectors, &d.sector, L, T(L, AppText::DashAll))) {
             changed = true;
@@ -388,13 +428,27 @@ void DrawFilters(AppState& st) {
         ui::TextField("dash.from", T(L, AppText::DashFrom), &d.from, ui::FieldKind::Code, err_from);
         NextCell();
         ui::TextField("dash.to", T(L, AppText::DashTo), &d.to, ui::FieldKind::Code, err_to);
+        if (one_row) {
+            // An empty label line, so that the buttons stand level with the fields.
+            for (int i = 0; i < 2; ++i) {
+                NextCell();
+                ImGui::PushFont(ui::GetFonts().bold);
+                ImGui::TextUnformatted(" ");
+                ImGui::PopFont();
+                if (i == 0) apply = ui::SecondaryButton("dash.apply", T(L, AppText::DashApply), apply_w);
+                else clear = ui::SecondaryButton("dash.clear", T(L, AppText::DashClear), clear_w);
+            }
+        }
         ImGui::EndTable();
     }
-    ImGui::Dummy(ImVec2(0, ui::Px(4)));
-    Flow flow;
-    bool apply = flow.Button("dash.apply", T(L, AppText::DashApply));
+    if (!one_row) {
+        ImGui::Dummy(ImVec2(0, ui::Px(4)));
+        Flow flow;
+        apply = flow.Button("dash.apply", T(L, AppText::DashApply));
+        clear = flow.Button("dash.clear", T(L, AppText::DashClear));
+    }
     if (ui::TakeSubmit()) apply = true;
-    if (flow.Button("dash.clear", T(L, AppText::DashClear))) {
+    if (clear) {
         d.sector.clear();
         d.profession.clear();
         d.event.clear();
@@ -413,26 +467,83 @@ void DrawFilters(AppState& st) {
         d.dirty = true;
         d.open_item.clear();
     }
+    return !one_row;
 }
 
 // [SECTION] Bars and contacts
-void DrawThreshold(AppState& st) {
+// The critical-mass control: "-" "+" and its value. `same_line`: after the filters'
+// buttons when it fits there, else on its own line.
+void DrawThreshold(AppState& st, bool same_line) {
     AdminDashboardState& d = st.admin.dash;
     const Lang L = st.lang;
-    ImGui::Dummy(ImVec2(0, ui::Px(6)));
     const float b = ui::Px(60);   // ui's button height
+    std::string t = Tf(L, AppText::DashThreshold, d.threshold);
+    if (same_line) {
+        ImGui::PushFont(ui::GetFonts().bold);
+        const float need = ui::Px(64) * 2 + ui::Px(8 + 14 + 32) + ImGui::CalcTextSize(t.c_str()).x;
+        ImGui::PopFont();
+        const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+        same_line = used + need <= ImGui::GetWindowContentRegionMax().x;
+    }
+    if (same_line) ImGui::SameLine(0, ui::Px(32));
+    else ImGui::Dummy(ImVec2(0, ui::Px(2)));
     if (ui::SecondaryButton("dash.threshold.minus", "-", ui::Px(64)) && d.threshold > 1) d.threshold--;
     ImGui::SameLine(0, ui::Px(8));
     if (ui::SecondaryButton("dash.threshold.plus", "+", ui::Px(64)) && d.threshold < 100000) d.threshold++;
     ImGui::SameLine(0, ui::Px(14));
-    std::string t = Tf(L, AppText::DashThreshold, d.threshold);
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (b - ImGui::GetFontSize()) * 0.5f);
     ImGui::PushFont(ui::GetFonts().bold);
+    // Centred on the buttons, also when it wraps on two lines (phones).
+    const float text_h = ImGui::CalcTextSize(t.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + std::max(0.0f, (b - text_h) * 0.5f));
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(t.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ui::RecordLastItem("dash.threshold");
+}
+
+// The offers that can answer the open item (docs/server.md "Offers matching a need"):
+// kind, description, who offers it, and their email if they agreed to be contacted.
+void DrawOffers(AppState& st, bool beside) {
+    AdminDashboardState& d = st.admin.dash;
+    const Lang L = st.lang;
+    if (!beside) ImGui::Dummy(ImVec2(0, ui::Px(8)));
+    std::string head = Tf(L, AppText::DashOffers, int(d.offers.size()));
+    ImGui::PushFont(ui::GetFonts().bold);
+    ImGui::TextUnformatted(head.c_str());
+    ImGui::PopFont();
+    ui::RecordLastItem("dash.contacts.offers");
+    ImGui::Dummy(ImVec2(0, ui::Px(4)));
+    if (d.offers_loading) {
+        ui::MutedText(T(L, AppText::DashLoading));
+        return;
+    }
+    if (d.offers_failed) {
+        ui::ErrorText("dash.offers.error", T(L, AppText::DashErrLoad));
+        return;
+    }
+    if (d.offers.empty()) {
+        ui::Paragraph(T(L, AppText::DashNoOffers));
+        ui::RecordLastItem("dash.offers.none");
+        return;
+    }
+    int i = 0;
+    for (const AdminOffer& o : d.offers) {
+        const char* kind = o.kind == "materiel" ? Tr(L, Text::OfferMateriel)
+                           : o.kind == "espace" ? Tr(L, Text::OfferEspace)
+                                                : Tr(L, Text::OfferCompetence);
+        std::string head_line = std::string(kind) + "  ·  " + o.first_name + " " + o.last_name;
+        ImGui::PushFont(ui::GetFonts().bold);
+        ImGui::TextUnformatted(head_line.c_str());
+        ImGui::PopFont();
+        std::string k = "dash.offer." + std::to_string(i++);
+        ui::RecordLastItem(k.c_str());
+        if (!o.description.empty()) ImGui::TextUnformatted(o.description.c_str());
+        std::string meta = std::string(T(L, o.exact ? AppText::DashOfferExact : AppText::DashOfferByKind)) + "  ·  " +
+                           (o.email.empty() ? std::string(T(L, AppText::DashOfferNoContact)) : o.email);
+        ui::MutedText(meta.c_str());
+        ImGui::Dummy(ImVec2(0, ui::Px(4)));
+    }
 }
 
 void DrawContactsPanel(AppState& st, const AdminNeedRow& row) {
@@ -452,10 +563,14 @@ void DrawContactsPanel(AppState& st, const AdminNeedRow& row) {
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
     ui::RecordLastItem("dash.contacts.title");
-    std::string offers = Tf(L, AppText::DashOffers, row.offers);
-    ui::MutedText(offers.c_str());
-    ui::RecordLastItem("dash.contacts.offers");
     ImGui::Dummy(ImVec2(0, ui::Px(4)));
+    // Wide screens: contacts on the left, offers on the right; else one under the other.
+    const float gap = ui::Px(32);
+    const bool two_cols = w > ui::Px(820);
+    const float col_w = two_cols ? (w - 2 * pad - gap) * 0.5f : w - 2 * pad;
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col_w);
     if (d.contacts_loading) {
         ui::MutedText(T(L, AppText::DashLoading));
     } else if (d.contacts_failed) {
@@ -478,6 +593,19 @@ void DrawContactsPanel(AppState& st, const AdminNeedRow& row) {
         }
     }
     ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    const float left_bottom = ImGui::GetItemRectMax().y;
+    if (two_cols) ImGui::SetCursorScreenPos(ImVec2(top.x + col_w + gap, top.y));
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + col_w);
+    DrawOffers(st, two_cols);
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    if (two_cols) {
+        ImGui::SetCursorScreenPos(ImVec2(top.x, std::max(left_bottom, ImGui::GetItemRectMax().y)));
+        ImGui::Dummy(ImVec2(0, 0));
+    }
+    ImGui::PopTextWrapPos();
     ImGui::Dummy(ImVec2(0, ui::Px(4)));
     if (ui::SecondaryButton("dash.contacts.close", T(L, AppText::DashClose))) d.open_item.clear();
     ImGui::EndGroup();
@@ -490,7 +618,9 @@ void DrawContactsPanel(AppState& st, const AdminNeedRow& row) {
     ImGui::Dummy(ImVec2(w, ui::Px(10)));
 }
 
-void DrawBars(AppState& st, AppServices& s) {
+// `after_threshold`: the threshold control is the current line; the summary follows it
+// there when it fits (wide screens), so the bars start within the first screen.
+void DrawBars(AppState& st, AppServices& s, bool after_threshold) {
     AdminDashboardState& d = st.admin.dash;
     const Lang L = st.lang;
     // Sorted: most creators first, then by label in the current language.
@@ -508,23 +638,32 @@ void DrawBars(AppState& st, AppServices& s) {
         reached += r->critical ? 1 : 0;
         max_count = std::max(max_count, r->creators);
     }
+    // One line on wide screens: "16 creators match …  1 need reaches the critical mass."
     std::string summary = Tf(L, AppText::DashSummary, d.total_creators, d.with_needs);
+    std::string rs = Tf(L, AppText::DashReached, reached);
+    ImGui::PushFont(ui::GetFonts().bold);
+    const float rs_w = ImGui::CalcTextSize(rs.c_str()).x;
+    ImGui::PopFont();
+    const float summary_w = ImGui::CalcTextSize(summary.c_str()).x;
+    const bool one_line = summary_w + ui::Px(20) + rs_w <= ImGui::GetContentRegionAvail().x;
+    if (after_threshold && one_line &&
+        ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ui::Px(40) + summary_w + ui::Px(20) + rs_w <=
+            ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine(0, ui::Px(40));
+    else
+        ImGui::Dummy(ImVec2(0, ui::Px(4)));
     ui::Paragraph(summary.c_str());
     ui::RecordLastItem("dash.summary");
-    std::string rs = Tf(L, AppText::DashReached, reached);
+    if (one_line) ImGui::SameLine(0, ui::Px(20));
     ImGui::PushFont(ui::GetFonts().bold);
     ImGui::TextUnformatted(rs.c_str());
     ImGui::PopFont();
     ui::RecordLastItem("dash.reached");
-    DrawThreshold(st);
-    ImGui::Dummy(ImVec2(0, ui::Px(8)));
     if (rows.empty()) {
         ui::Paragraph(T(L, AppText::DashEmpty));
         ui::RecordLastItem("dash.empty");
         return;
     }
-    ui::MutedText(T(L, AppText::DashBarHint));
-    ImGui::Dummy(ImVec2(0, ui::Px(4)));
 
     const ui::Fonts& f = ui::GetFonts();
     const float avail = ImGui::GetContentRegionAvail().x;
@@ -740,8 +879,9 @@ void DrawAdminDashboard(AppState& st, AppServices& s) {
     ui::Title(T(L, AppText::DashTitle));
     ui::RecordLastItem("dash.title");
     ui::Paragraph(T(L, AppText::DashIntro));
-    DrawFilters(st);
-    ImGui::Dummy(ImVec2(0, ui::Px(10)));
+    ImGui::Dummy(ImVec2(0, ui::Px(4)));
+    const bool buttons_line = DrawFilters(st);
+    DrawThreshold(st, buttons_line);
     if (d.error != AppText::Count_) {
         ui::ErrorText("dash.error", T(L, d.error));
         if (ui::SecondaryButton("dash.retry", T(L, AppText::DashRetry))) d.dirty = true;
@@ -750,7 +890,7 @@ void DrawAdminDashboard(AppState& st, AppServices& s) {
         ui::MutedText(T(L, AppText::DashLoading));
         ui::RecordLastItem("dash.loading");
     } else {
-        DrawBars(st, s);
+        DrawBars(st, s, d.error == AppText::Count_);
     }
     ImGui::Dummy(ImVec2(0, ui::Px(12)));
     DrawTrend(st);

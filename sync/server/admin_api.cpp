@@ -51,6 +51,7 @@ const std::vector<AdminRoute>& AdminRoutes() {
         {{"PATCH", "/api/v1/accounts/{username}"}, Role::Admin},
         {{"GET", "/api/v1/reports/needs/trend"}, Role::Staff},
         {{"GET", "/api/v1/reports/needs/{item}/contacts"}, Role::Staff},
+        {{"GET", "/api/v1/reports/needs/{item}/offers"}, Role::Staff},
         {{"GET", "/api/v1/exports/creators.csv"}, Role::Staff},
         {{"GET", "/api/v1/exports/needs.csv"}, Role::Staff},
         {{"GET", "/api/v1/exports/attendance.csv"}, Role::Staff},
@@ -62,6 +63,15 @@ const std::vector<AdminRoute>& AdminRoutes() {
 }
 
 namespace {
+
+// The offer kind that serves needs of a catalogue category: "materiel" offers serve the
+// equipment category, "espace" offers the spaces category, "competence" offers all the
+// others (services, training, network, funding are know-how). docs/server.md.
+std::string OfferKindForCategory(const std::string& category) {
+    if (category == "materiel") return "materiel";
+    if (category == "espaces") return "espace";
+    return "competence";
+}
 
 using Req = const httplib::Request&;
 using Res = httplib::Response&;
@@ -676,6 +686,34 @@ struct Handlers {
         Reply(res, 200, {{"item", item}, {"contacts", std::move(list)}});
     }
 
+    // Offers that can answer a need for {item} (docs/server.md "Offers matching a need"):
+    // those naming the item, then those without an item whose kind serves its category.
+    // The offering creator's email only if they agreed to be contacted.
+    void MatchingOffers(Req req, Res res) {
+        Principal who;
+        if (!Allow(req, res, Role::Staff, &who)) return;
+        std::string item = Param(req, 1);
+        if (!store().IsCatalogueId("need_item", item))
+            return Fail(res, 404, "not_found", "no need item with this id");
+        std::string category;
+        for (const CatalogueEntry& e : store().Catalogue())
+            if (e.kind == "need_item" && e.id == item) category = e.parent;
+        std::string kind = OfferKindForCategory(category);
+        std::vector<std::vector<std::string>> rows;
+        int64_t total = 0;
+        if (!store().QueryRows("offers", {item, kind}, &rows, &total)) return Unavailable(res);
+        json list = json::array();
+        for (const auto& r : rows) {
+            bool consent = r[8] == "1";
+            json o = {{"id", r[0]}, {"kind", r[1]}, {"item", r[2]}, {"description", r[3]},
+                      {"match", r[2] == item ? "item" : "kind"}, {"creator_id", r[4]}, {"first_name", r[5]},
+                      {"last_name", r[6]}, {"contact_consent", consent}};
+            if (consent) o["email"] = r[7];
+            list.push_back(std::move(o));
+        }
+        Reply(res, 200, {{"item", item}, {"kind", kind}, {"offers", std::move(list)}});
+    }
+
     void Trend(Req req, Res res) {
         Principal who;
         if (!Allow(req, res, Role::Staff, &who)) return;
@@ -839,6 +877,7 @@ void RegisterAdminRoutes(httplib::Server& svr, AdminApi* api) {
     svr.Patch("/api/v1/accounts/" + id, bind(&Handlers::EditAccount));
     svr.Get("/api/v1/reports/needs/trend", bind(&Handlers::Trend));
     svr.Get("/api/v1/reports/needs/" + id + "/contacts", bind(&Handlers::Contacts));
+    svr.Get("/api/v1/reports/needs/" + id + "/offers", bind(&Handlers::MatchingOffers));
     for (const char* which : {"creators", "needs", "attendance"})
         for (bool xlsx : {false, true})
             svr.Get(std::string("/api/v1/exports/") + which + (xlsx ? "\\.xlsx" : "\\.csv"),

@@ -1416,6 +1416,22 @@ public:
             *total = int64_t(rows->size());
             return true;
         }
+        if (which == "offers") {
+            // Offers naming the item, then offers without an item of the kind $2.
+            Res s = Run(c,
+                        "SELECT o.id, o.kind, o.item, o.description, c.id, c.first_name, c.last_name, c.email, c.data "
+                        "FROM offers o JOIN creators c ON c.id = o.creator_id WHERE o.deleted = 0 "
+                        "AND c.erased_at IS NULL AND (o.item = $1 OR (o.item = '' AND o.kind = $2)) "
+                        "ORDER BY (o.item = $1) DESC, lower(c.last_name COLLATE \"C\"), "
+                        "lower(c.first_name COLLATE \"C\"), c.id COLLATE \"C\", o.id COLLATE \"C\"",
+                        {arg(0), arg(1)});
+            if (!s.Ok()) return false;
+            for (int i = 0; i < s.Rows(); ++i)
+                rows->push_back({s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), s.Text(i, 4), s.Text(i, 5),
+                                 s.Text(i, 6), s.Text(i, 7), ContactConsent(s.Text(i, 8)) ? "1" : "0"});
+            *total = int64_t(rows->size());
+            return true;
+        }
         if (which == "duplicates") {
             // Same case-folded NFC "first last", different identity keys (= emails).
             std::map<std::string, std::vector<std::vector<std::string>>> groups;

@@ -182,6 +182,10 @@ public:
     //                empty personal columns (counts stay right).
     //  "contacts"   [creator_id, first_name, last_name, email, preferred_lang]: live creators
     //                with a need for args[0] and data.consents.contact.given == true.
+    //  "offers"     [offer_id, kind, item, description, creator_id, first_name, last_name,
+    //                email, contact consent ("1"/"0")]: live offers of live creators with
+    //                item == args[0], then those with no item and kind == args[1]
+    //                (docs/server.md "Offers matching a need"); each group by last, first.
     //  "duplicates" [group key, creator_id, first_name, last_name, email]: live creators
     //                whose case-folded NFC "first last" is shared with another identity
     //                key; rows of one group adjacent; *total = number of groups.

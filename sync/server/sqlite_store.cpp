@@ -1074,6 +1074,20 @@ public:
             *total = int64_t(rows->size());
             return !s.Failed();
         }
+        if (which == "offers") {
+            // Offers naming the item, then offers without an item of the kind args[1].
+            Stmt s = db_->Prepare(
+                "SELECT o.id, o.kind, o.item, o.description, c.id, c.first_name, c.last_name, c.email, c.data "
+                "FROM offers o JOIN creators c ON c.id = o.creator_id WHERE o.deleted = 0 AND c.erased_at IS NULL "
+                "AND (o.item = ?1 OR (o.item = '' AND o.kind = ?2)) "
+                "ORDER BY o.item = ?1 DESC, lower(c.last_name), lower(c.first_name), c.id, o.id");
+            s.Bind(1, arg(0)).Bind(2, arg(1));
+            while (s.Step())
+                rows->push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
+                                 s.Text(7), ContactConsent(s.Text(8)) ? "1" : "0"});
+            *total = int64_t(rows->size());
+            return !s.Failed();
+        }
         if (which == "duplicates") {
             // Same case-folded NFC "first last", different identity keys (= emails).
             std::map<std::string, std::vector<std::vector<std::string>>> groups;

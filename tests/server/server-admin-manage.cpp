@@ -219,6 +219,38 @@ TEST_CASE("creators: search, edit with audit trail, duplicates, merge; needs con
     CHECK(contacts[0]["id"] == a);
     CHECK(GetAuth(cli, "/api/v1/reports/needs/nope/contacts", staff)->status == 404);
 
+    // Offers matching a need: those naming the item first, then item-less offers of the
+    // kind serving its category; the email only of creators who agreed to be contacted.
+    REQUIRE(Push(cli, dev, json::array({
+        MakeChange(NewUuid(), "offer", 1, {{"creator_id", a}, {"kind", "materiel"}, {"description", "Je prête un micro"}}),
+        MakeChange(NewUuid(), "offer", 1, {{"creator_id", c}, {"kind", "materiel"}, {"item", "materiel.son"},
+                                           {"description", "Table de mixage"}}),
+        MakeChange(NewUuid(), "offer", 1, {{"creator_id", b}, {"kind", "espace"}, {"description", "Un atelier"}}),
+        MakeChange(NewUuid(), "offer", 1, {{"creator_id", c}, {"kind", "competence"}, {"description", "Contrats"}}),
+    })));
+    json sound = Body(GetAuth(cli, "/api/v1/reports/needs/materiel.son/offers", staff));
+    CHECK(sound["kind"] == "materiel");
+    REQUIRE(sound["offers"].size() == 2);
+    CHECK(sound["offers"][0]["description"] == "Table de mixage");
+    CHECK(sound["offers"][0]["match"] == "item");
+    CHECK(sound["offers"][0]["creator_id"] == c);
+    CHECK(sound["offers"][0]["last_name"] == "Lemaître");
+    CHECK(sound["offers"][0]["contact_consent"] == false);
+    CHECK(!sound["offers"][0].contains("email"));  // Bruno did not agree to be contacted
+    CHECK(sound["offers"][1]["description"] == "Je prête un micro");
+    CHECK(sound["offers"][1]["match"] == "kind");
+    CHECK(sound["offers"][1]["first_name"] == "Élodie");
+    CHECK(sound["offers"][1]["email"] == "elodie@example.be");
+    json atelier = Body(GetAuth(cli, "/api/v1/reports/needs/espaces.atelier/offers", staff))["offers"];
+    REQUIRE(atelier.size() == 1);
+    CHECK(atelier[0]["description"] == "Un atelier");
+    CHECK(atelier[0]["kind"] == "espace");
+    json legal = Body(GetAuth(cli, "/api/v1/reports/needs/services.juridique/offers", staff))["offers"];
+    REQUIRE(legal.size() == 1);
+    CHECK(legal[0]["description"] == "Contrats");
+    CHECK(Body(GetAuth(cli, "/api/v1/reports/needs/financement.subventions/offers", staff))["offers"].size() == 1);
+    CHECK(GetAuth(cli, "/api/v1/reports/needs/nope/offers", staff)->status == 404);
+
     // Trend: creators per item at each event.
     json trend = Body(GetAuth(cli, "/api/v1/reports/needs/trend", staff))["events"];
     REQUIRE(trend.size() == 2);

@@ -56,6 +56,7 @@ TEST_CASE("roles: every admin endpoint x {anonymous, device, revoked device, sta
         {"GET", "/api/v1/reports/needs", false},
         {"GET", "/api/v1/reports/needs/trend", false},
         {"GET", "/api/v1/reports/needs/materiel.son/contacts", false},
+        {"GET", "/api/v1/reports/needs/materiel.son/offers", false},
         {"GET", "/api/v1/exports/creators.csv", false},
         {"GET", "/api/v1/exports/needs.csv", false},
         {"GET", "/api/v1/exports/attendance.csv", false},
@@ -202,6 +203,7 @@ TEST_CASE("GDPR: export everything about a person, then erase: gone everywhere, 
     CHECK(Body(GetAuth(cli, "/api/v1/creators?email=" + email, staff))["creators"].empty());
     for (const char* path : {"/api/v1/exports/creators.csv", "/api/v1/exports/attendance.csv",
                              "/api/v1/exports/needs.csv", "/api/v1/reports/needs/materiel.son/contacts",
+                             "/api/v1/reports/needs/services.juridique/offers",  // z's offer: by kind
                              "/api/v1/events/salon-2026/attendance", "/api/v1/sync/pull"}) {
         std::string p = path;
         CAPTURE(p);

@@ -68,6 +68,9 @@ function changes() {
   // Two offers of a camera (counted as matching offers), one of a rehearsal room.
   out.push(change('offer', { creator_id: CREATORS[0].id, kind: 'materiel', item: 'materiel.camera', description: 'Caméra 4K à prêter' }));
   out.push(change('offer', { creator_id: CREATORS[3].id, kind: 'materiel', item: 'materiel.camera', description: 'Objectifs' }));
+  // An offer naming no item: it matches every equipment need by its kind. Créateur1 did
+  // not agree to be contacted: the dashboard gets no email for it.
+  out.push(change('offer', { creator_id: CREATORS[1].id, kind: 'materiel', description: 'Trépied photo' }));
   return out;
 }
 
@@ -206,6 +209,21 @@ async function main() {
       await setLang(page, 'fr');
     });
 
+    await test('the bars start on the first screen at 1920x1080 and 1366x768 (filters and threshold in compact rows)', async () => {
+      for (const [width, height] of [[1920, 1080], [1366, 768]]) {
+        await page.setViewportSize({ width, height });
+        await h.settle(page);
+        const w = await widgets(page);
+        for (const k of ['dash.sector', 'dash.to', 'dash.apply', 'dash.threshold.plus', 'dash.bar.materiel.camera']) {
+          assert(w[k], `no ${k} at ${width}x${height}`);
+          assert(w[k].y >= 0 && w[k].y + w[k].h <= height, `${k} is not on the first screen at ${width}x${height}: ${JSON.stringify(w[k])}`);
+        }
+        if (width === 1366) await shot(page, 'admin-desktop-dashboard-1366.png');
+      }
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await h.settle(page);
+    });
+
     await test('the threshold is editable: at 6 more items reach the critical mass', async () => {
       for (let i = 0; i < 4; i++) await click(page, 'dash.threshold.minus');
       const s = await state(page);
@@ -221,8 +239,20 @@ async function main() {
       const s = await waitFor(page, 'contacts', (x) => x.admin.dash.open_item === 'materiel.camera' && !x.admin.dash.contacts_loading);
       const want = CREATORS.filter((c) => c.contact && c.needs.includes('materiel.camera')).length;
       assert(s.admin.dash.contacts === want, `contacts ${s.admin.dash.contacts}, expected ${want}`);
+      // The offers: the two naming the camera first, then the item-less equipment offer.
+      const o = await waitFor(page, 'offers', (x) => !x.admin.dash.offers_loading);
+      assert(o.admin.dash.offers === 3 && o.admin.dash.offers_exact === 2,
+        `offers ${o.admin.dash.offers} (exact ${o.admin.dash.offers_exact}), expected 3 (exact 2)`);
       const w = await widgets(page);
       assert(w['dash.contacts.offers'] && w['dash.contact.0'], 'no contact list / offers line');
+      for (const k of ['dash.offer.0', 'dash.offer.1', 'dash.offer.2']) assert(w[k], `no ${k} in the panel`);
+      const srv = await api('GET', '/api/v1/reports/needs/materiel.camera/offers', adminToken);
+      assert(srv.status === 200, `offers: ${srv.status}`);
+      const tripod = srv.json.offers.find((x) => x.description === 'Trépied photo');
+      assert(tripod && tripod.match === 'kind' && !('email' in tripod), `tripod offer ${JSON.stringify(tripod)}`);
+      const cam = srv.json.offers.find((x) => x.description === 'Caméra 4K à prêter');
+      assert(cam && cam.match === 'item' && cam.email === CREATORS[0].email, `camera offer ${JSON.stringify(cam)}`);
+      await h.findWidget(page, 'dash.offer.2');
       await shot(page, 'admin-desktop-contacts.png');
       await click(page, 'dash.contacts.close');
     });
