@@ -12,7 +12,9 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 function files(p) {
   if (statSync(p).isFile()) return [p];
-  return readdirSync(p).sort().flatMap((f) => files(join(p, f)));
+  // The build writes precompressed siblings (x.br, x.gz) that the server sends instead of
+  // x: a browser downloads one of them, never all three, so they are not counted again.
+  return readdirSync(p).sort().filter((f) => !/\.(br|gz)$/.test(f)).flatMap((f) => files(join(p, f)));
 }
 
 for (const spec of process.argv.slice(2)) {
