@@ -140,6 +140,24 @@ bool IsEnrolled(AppServices& s) {
     return !s.store->Setting(kDeviceToken).value_or("").empty() && !s.store->Setting(kDeviceId).value_or("").empty();
 }
 
+// After an enrollment answer was stored (`stored`): makes it durable, then starts syncing.
+static void FinishEnroll(AppServices& s, bool stored, const std::function<void(EnrollOutcome)>& done) {
+    if (!stored) {
+        done(EnrollOutcome::Storage);
+        return;
+    }
+    PersistNow([&s, done](bool saved, PersistError) {
+        MarkWake(s);
+        if (!saved) {
+            done(EnrollOutcome::Storage);
+            return;
+        }
+        ConfigureEngine(s);
+        s.engine->RequestSyncNow();
+        done(EnrollOutcome::Ok);
+    });
+}
+
 void EnrollDevice(AppServices& s, const std::string& code, const std::string& device_name,
                   const std::string& staff_pin, std::function<void(EnrollOutcome)> done) {
     std::string pin_hash = HashPin(staff_pin);
@@ -154,20 +172,7 @@ void EnrollDevice(AppServices& s, const std::string& code, const std::string& de
         bool ok = s.store->SetSetting(kDeviceId, r.device_id) && s.store->SetSetting(kDeviceToken, r.device_token) &&
                   s.store->SetSetting(kDeviceName, device_name) && s.store->SetSetting(kStaffPin, pin_hash) &&
                   s.store->SetSetting(kDeviceKind, "") && s.store->SetSetting(kEnrollRequest, "");
-        if (!ok) {
-            done(EnrollOutcome::Storage);
-            return;
-        }
-        PersistNow([&s, done](bool saved, PersistError) {
-            MarkWake(s);
-            if (!saved) {
-                done(EnrollOutcome::Storage);
-                return;
-            }
-            ConfigureEngine(s);
-            s.engine->RequestSyncNow();
-            done(EnrollOutcome::Ok);
-        });
+        FinishEnroll(s, ok, done);
     });
 }
 
@@ -185,20 +190,7 @@ void EnrollPhone(AppServices& s, const std::string& join_code, std::function<voi
                   s.store->SetSetting(kDeviceKind, "phone") && s.store->SetSetting(kJoinCode, join_code) &&
                   s.store->SetSetting(kEnrollRequest, "") &&
                   (r.event_id.empty() || s.store->SetSetting(kCurrentEvent, r.event_id));
-        if (!ok) {
-            done(EnrollOutcome::Storage);
-            return;
-        }
-        PersistNow([&s, done](bool saved, PersistError) {
-            MarkWake(s);
-            if (!saved) {
-                done(EnrollOutcome::Storage);
-                return;
-            }
-            ConfigureEngine(s);
-            s.engine->RequestSyncNow();
-            done(EnrollOutcome::Ok);
-        });
+        FinishEnroll(s, ok, done);
     });
 }
 
