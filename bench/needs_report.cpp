@@ -4,8 +4,19 @@
 //
 // Fills a LocalStore schema with synthetic creators (1–2 sectors, 1–3 professions,
 // `needs_per_creator` distinct need items each, attendances to 20 events, 20k offers),
-// then times ComputeNeedsReport: full report, one sector, one event. Goal: full
-// report <= 50 ms for 100k creators × 5 needs (docs/core.md has the measured figures).
+// then times:
+//   SQLite scan of the facts (floor)  the same rows stepped through, nothing kept
+//   one-shot ComputeNeedsReport       load + compute, nothing kept (a device's report)
+//   NeedsReportIndex::Load            the load alone: what comptoir-server does at
+//                                     start-up (in the background), after another
+//                                     process's write or a big batch
+//   warm index: ...                   what a request sees once the facts are loaded
+//   after one write: Refresh + full   the first request after a push of one creator
+//                                     with its needs (TrackWrites: re-reads that creator)
+//   ... full reload                   the same without TrackWrites (reload + compute)
+// Goal: full report <= 50 ms for 100k creators × 5 needs (docs/core.md has the figures).
+//   COMPTOIR_BENCH_LOADS=N bench_needs_report ...   only loads N times (for perf).
+//   COMPTOIR_BENCH_MMAP=1 bench_needs_report ...    PRAGMA mmap_size=1 GiB (file databases).
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -105,6 +116,8 @@ int main(int argc, char** argv) {
     const bool filled = existing.Step() && existing.Int(0) >= n_creators;
     auto t0 = std::chrono::steady_clock::now();
     db.Exec("PRAGMA cache_size=-65536");
+    // COMPTOIR_BENCH_MMAP=1: memory-mapped reads (no copy of each page from the OS cache).
+    if (std::getenv("COMPTOIR_BENCH_MMAP")) db.Exec("PRAGMA mmap_size=1073741824");
     db.Exec("BEGIN");
     Stmt ic = db.Prepare(
         "INSERT INTO creators(id, version, first_name, last_name, email, email_key, created_at, updated_at) "
@@ -173,6 +186,29 @@ int main(int argc, char** argv) {
     dates.from_date = "2026-03-01";
     dates.to_date = "2026-05-31";
 
+    // Profiling aid: COMPTOIR_BENCH_LOADS=N only loads the index N times (perf record ...).
+    if (const char* loads = std::getenv("COMPTOIR_BENCH_LOADS")) {
+        NeedsReportIndex index;
+        for (int i = 0, n = std::atoi(loads); i < n; ++i) index.Load(db);
+        return 0;
+    }
+    // The floor: SQLite stepping through the same rows, nothing kept.
+    Time("SQLite scan of the facts (floor)", 5, [&] {
+        int64_t rows = 0, bytes = 0;
+        for (const char* sql :
+             {"SELECT id FROM creators WHERE deleted=0 ORDER BY id",
+              "SELECT creator_id, item, updated_at FROM needs WHERE deleted=0 ORDER BY creator_id",
+              "SELECT creator_id, sector_id FROM creator_sectors ORDER BY creator_id",
+              "SELECT creator_id, profession_id FROM creator_professions ORDER BY creator_id",
+              "SELECT creator_id, event_id FROM attendances WHERE deleted=0 ORDER BY creator_id"}) {
+            Stmt s = db.Prepare(sql);
+            while (s.Step()) {
+                ++rows;
+                bytes += int64_t(s.TextView(0).size());
+            }
+        }
+        return "(" + std::to_string(rows) + " rows, " + std::to_string(bytes / 1000000) + " MB of ids)";
+    });
     Time("one-shot ComputeNeedsReport, full", 5, [&] { return Describe(ComputeNeedsReport(db, all)); });
     NeedsReportIndex index;
     Time("NeedsReportIndex::Load", 5, [&] { return std::string(index.Load(db) ? "" : index.Error()); });
@@ -185,5 +221,43 @@ int main(int argc, char** argv) {
         index.Refresh(db);
         return Describe(index.Compute(all));
     });
+    // What the first request after a push pays: one creator registered with its sectors,
+    // professions and `needs_per` needs, then the report. With TrackWrites the refresh
+    // re-reads that creator only; without, any write reloads every fact.
+    Stmt iw = db.Prepare("INSERT INTO needs(id, version, creator_id, item, updated_at) "
+                         "VALUES (?, 1, ?, ?, '2026-11-27T10:00:00Z')");
+    int written = 0;
+    auto write_one = [&] {
+        const std::string id = NewUuid(), email = "new" + std::to_string(written++) + "@example.be";
+        ic.Reset();
+        ic.Bind(1, id).Bind(2, email).Bind(3, email).Run();
+        is.Reset();
+        is.Bind(1, id).Bind(2, sectors[0]).Bind(3, 0).Run();
+        ip.Reset();
+        ip.Bind(1, id).Bind(2, professions_of[0].empty() ? std::string("x") : professions_of[0][0]).Bind(3, 0).Run();
+        for (int k = 0; k < needs_per && k < int(items.size()); ++k) {
+            iw.Reset();
+            iw.Bind(1, NewUuid()).Bind(2, id).Bind(3, items[size_t(k)]).Run();
+        }
+    };
+    // One creator written (a push of one registration), then that index's report.
+    auto write_then_report = [&](NeedsReportIndex& ix) {
+        return [&] {
+            db.Exec("BEGIN");
+            write_one();
+            db.Exec("COMMIT");
+            ix.Refresh(db);
+            return Describe(ix.Compute(all));
+        };
+    };
+    NeedsReportIndex full_index;
+    full_index.Load(db);
+    Time("after one write: ... full reload", 5, write_then_report(full_index));
+    if (!index.TrackWrites(db, &err)) std::fprintf(stderr, "TrackWrites: %s\n", err.c_str());
+    index.Refresh(db);  // the full load after installing the triggers
+    Time("after one write: Refresh + full", 21, write_then_report(index));
+    const auto st = index.Stats();
+    std::printf("  (incremental refreshes %lld, full loads %lld, creators re-read last %lld)\n",
+                (long long)st.incremental_refreshes, (long long)st.full_loads, (long long)st.last_creators_reread);
     return 0;
 }

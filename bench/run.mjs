@@ -222,7 +222,8 @@ try {
       const m = l && /wall min\s+([\d.]+) ms\s+median\s+([\d.]+) ms \| cpu min\s+([\d.]+) ms/.exec(l);
       return m ? { min: Number(m[1]), median: Number(m[2]), cpu: Number(m[3]), line: l.trim() } : null;
     };
-    return { exit: r.status, oneShot: pick(/one-shot.*full/), warm: pick(/warm index: full/), lines };
+    return { exit: r.status, oneShot: pick(/one-shot.*full/), load: pick(/NeedsReportIndex::Load/),
+      warm: pick(/warm index: full/), afterWrite: pick(/after one write/), lines };
   });
   // ---------------------------------------------------------------- 8. PostgreSQL (bench/pg)
   await step('pg', async () => {
@@ -344,9 +345,14 @@ function renderTable(R) {
   // 7. needs report
   const N = S.needs;
   if (N && !N.error && N.oneShot) {
-    row('Needs report, 100k creators × 5 needs (full)', `${f(N.oneShot.median, 1)} ms one-shot (CPU ${f(N.oneShot.cpu, 1)} ms)` +
-      (N.warm ? `; ${f(N.warm.median, 1)} ms with the warm index` : ''), '≤ 50 ms', '—', ok(N.oneShot.median <= 50) +
-      (N.oneShot.median > 50 && N.warm && N.warm.median <= 50 ? ' one-shot; **met** with the warm index' : ''));
+    // The server loads the index at start-up (in the background) and after each write;
+    // a request with the index loaded computes only.
+    const ms = (x) => (x ? `${f(x.median, 1)} ms (CPU ${f(x.cpu, 1)} ms)` : '—');
+    row('Needs report, 100k creators × 5 needs (full)', (N.warm ? `${f(N.warm.median, 1)} ms with the index loaded; ` : '') +
+      `index load ${ms(N.load)} (server start-up, in the background); first request after a write ${ms(N.afterWrite)}; ` +
+      `one-shot ${ms(N.oneShot)}`, '≤ 50 ms', '—',
+      N.warm ? ok(N.warm.median <= 50) + ' loaded' + (N.afterWrite ? `; ${ok(N.afterWrite.median <= 50)} after a write` : '')
+        : ok(N.oneShot.median <= 50) + ' one-shot');
   } else row('Needs report, 100k creators', N ? (err(N) || `unparsed output (exit ${N.exit}): ${(N.lines || []).slice(-2).join(' ')}`) : notRun, '≤ 50 ms', '', '—');
 
   // 8. PostgreSQL (issue 7): ingest with 1 and 2 instances next to SQLite, needs report on both

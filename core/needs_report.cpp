@@ -5,6 +5,8 @@
 //   like a merge join into compact arrays (CSR: one offset array per fact kind).
 //   Ids are interned to small integers. The streams come from a NeedsFactSource:
 //   SqliteFactSource here (core's tables); the server's PostgreSQL store has its own.
+//   The incremental refresh (TrackWrites) reads the same streams restricted to the
+//   noted creators and merges them with the kept creators' facts (both in id order).
 // [SECTION] Compute: per creator, filters are integer compares; its need items are
 //   deduplicated with a stamp array, then counted per item, per (item, sector) and per
 //   (item, profession).
@@ -13,7 +15,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
-#include <unordered_map>
 
 #include "core/clock.h"
 #include "core/db.h"
@@ -22,39 +23,65 @@ namespace comptoir {
 
 namespace {
 
-// Interns ids to dense integers.
+// Interns ids to dense integers: an open-addressing table (no allocation per lookup, no
+// division), as the load looks up every fact row's id (~1M lookups at 100k creators).
 class Interner {
 public:
     int Id(std::string_view s) {
-        auto it = index_.find(s);
-        if (it != index_.end()) return it->second;
+        if ((names_.size() + 1) * 2 > slots_.size()) Grow();
+        const size_t h = std::hash<std::string_view>()(s);
+        size_t i = h & (slots_.size() - 1);
+        for (;; i = (i + 1) & (slots_.size() - 1)) {
+            Slot& slot = slots_[i];
+            if (slot.id < 0) break;
+            if (slot.hash == h && names_[size_t(slot.id)] == s) return slot.id;
+        }
         names_.emplace_back(s);
-        int id = int(names_.size() - 1);
-        index_.emplace(names_.back(), id);
-        return id;
+        slots_[i] = {h, int(names_.size() - 1)};
+        return slots_[i].id;
     }
     int Find(std::string_view s) const {
-        auto it = index_.find(s);
-        return it == index_.end() ? -1 : it->second;
+        if (slots_.empty()) return -1;
+        const size_t h = std::hash<std::string_view>()(s);
+        for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+            const Slot& slot = slots_[i];
+            if (slot.id < 0) return -1;
+            if (slot.hash == h && names_[size_t(slot.id)] == s) return slot.id;
+        }
     }
     const std::string& Name(int id) const { return names_[size_t(id)]; }
     size_t Size() const { return names_.size(); }
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    struct Slot {
+        size_t hash = 0;
+        int id = -1;
     };
-    std::deque<std::string> names_;  // stable addresses for the views in index_
-    std::unordered_map<std::string_view, int, Hash, std::equal_to<>> index_;
+    void Grow() {
+        std::vector<Slot> old = std::move(slots_);
+        slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+        for (const Slot& o : old) {
+            if (o.id < 0) continue;
+            size_t i = o.hash & (slots_.size() - 1);
+            while (slots_[i].id >= 0) i = (i + 1) & (slots_.size() - 1);
+            slots_[i] = o;
+        }
+    }
+    std::deque<std::string> names_;
+    std::vector<Slot> slots_;  // size: a power of two, at most half full
 };
 
-// A query whose first column is the creator id, read in that order.
+// A query whose first column is the creator id, read in that order. The key of the
+// current row is read once per row (it is compared several times).
 struct Stream {
     std::unique_ptr<NeedsFactRows> rows;
     bool valid = false;
-    void Next() { valid = rows->Next(); }
-    std::string_view Key() const { return rows->Text(0); }
+    std::string_view key;
+    void Next() {
+        valid = rows->Next();
+        if (valid) key = rows->Text(0);
+    }
+    std::string_view Key() const { return key; }
     // Skips rows of creators before `key`; true while a row of `key` is ready.
     bool SeekTo(std::string_view key) {
         while (valid && Key() < key) Next();
@@ -66,7 +93,7 @@ struct Stream {
 // The facts from core's SQLite tables (the device's store, the server's SQLite store).
 class SqliteFactRows final : public NeedsFactRows {
 public:
-    SqliteFactRows(Db& db, const char* sql) : db_(db), stmt_(db.Prepare(sql)) {}
+    SqliteFactRows(Db& db, const std::string& sql) : db_(db), stmt_(db.Prepare(sql)) {}
     bool Next() override { return stmt_.Valid() && stmt_.Step(); }
     std::string_view Text(int col) const override { return stmt_.TextView(col); }
     bool Failed() const override { return !stmt_.Valid() || stmt_.Failed(); }
@@ -77,27 +104,40 @@ private:
     Stmt stmt_;
 };
 
+// The temporary table TrackWrites() fills (per connection; see the header).
+constexpr const char* kDirtyTable = "needs_report_dirty";
+constexpr int kDirtyCreator = 0, kDirtyOffers = 1, kDirtyAll = 2;
+// More creators than this written since the last refresh: a full reload is cheaper.
+constexpr int64_t kMaxIncrementalCreators = 2000;
+
 class SqliteFactSource final : public NeedsFactSource {
 public:
-    explicit SqliteFactSource(Db& db) : db_(db) {}
+    // dirty_only: only the creators listed in the dirty table (the incremental refresh).
+    explicit SqliteFactSource(Db& db, bool dirty_only = false) : db_(db), dirty_only_(dirty_only) {}
     std::unique_ptr<NeedsFactRows> Open(NeedsFact what) override {
-        const char* sql = "";
+        const std::string in = dirty_only_ ? " AND creator_id IN (SELECT id FROM temp.needs_report_dirty WHERE kind=0)"
+                                           : "";
+        std::string sql;
         switch (what) {
             case NeedsFact::Catalogue:
                 sql = "SELECT id, parent, retired FROM catalogue WHERE kind='need_item' ORDER BY sort, id";
                 break;
-            case NeedsFact::Creators: sql = "SELECT id FROM creators WHERE deleted=0 ORDER BY id"; break;
+            case NeedsFact::Creators:
+                sql = dirty_only_ ? "SELECT id FROM creators WHERE deleted=0 AND id IN "
+                                    "(SELECT id FROM temp.needs_report_dirty WHERE kind=0) ORDER BY id"
+                                  : "SELECT id FROM creators WHERE deleted=0 ORDER BY id";
+                break;
             case NeedsFact::Needs:
-                sql = "SELECT creator_id, item, updated_at FROM needs WHERE deleted=0 ORDER BY creator_id";
+                sql = "SELECT creator_id, item, updated_at FROM needs WHERE deleted=0" + in + " ORDER BY creator_id";
                 break;
             case NeedsFact::Sectors:
-                sql = "SELECT creator_id, sector_id FROM creator_sectors ORDER BY creator_id";
+                sql = "SELECT creator_id, sector_id FROM creator_sectors WHERE 1" + in + " ORDER BY creator_id";
                 break;
             case NeedsFact::Professions:
-                sql = "SELECT creator_id, profession_id FROM creator_professions ORDER BY creator_id";
+                sql = "SELECT creator_id, profession_id FROM creator_professions WHERE 1" + in + " ORDER BY creator_id";
                 break;
             case NeedsFact::Attendances:
-                sql = "SELECT creator_id, event_id FROM attendances WHERE deleted=0 ORDER BY creator_id";
+                sql = "SELECT creator_id, event_id FROM attendances WHERE deleted=0" + in + " ORDER BY creator_id";
                 break;
             case NeedsFact::Offers:
                 sql = "SELECT item, count(*) FROM offers WHERE deleted=0 AND item<>'' GROUP BY item";
@@ -108,6 +148,7 @@ public:
 
 private:
     Db& db_;
+    bool dirty_only_;
 };
 
 // "2026-11-27…" -> 20261127; 0 if it does not start with a valid date.
@@ -135,7 +176,8 @@ struct NeedsReportIndex::Data {
     Interner items, sectors, professions, events;
     std::vector<std::string> item_category;  // by item id
     size_t catalogue_items = 0;              // ids below this are live catalogue items
-    // Per creator i, facts in [off[i], off[i+1]).
+    // Per creator i (in creator id order, bytewise), facts in [off[i], off[i+1]).
+    std::vector<std::string> creator_ids;
     std::vector<uint32_t> sector_off{0}, profession_off{0}, need_off{0}, event_off{0};
     std::vector<uint16_t> sector, profession, need_item;
     std::vector<int32_t> need_day;
@@ -143,10 +185,69 @@ struct NeedsReportIndex::Data {
     std::vector<int64_t> offers;  // by item id
     size_t creators = 0;
     bool loaded = false;
+    bool tracking = false;        // TrackWrites() installed the triggers on this connection
     int64_t total_changes = -1;
     int64_t data_version = -1;
+    RefreshStats stats;
     std::string error;
 };
+
+namespace {
+
+// Appends creator `id`'s facts from the streams (sorted by creator id, positioned at or
+// before `id`) to `d`. False when an id space outgrows the compact arrays.
+bool AppendCreator(NeedsReportIndex::Data& d, std::string_view id, Stream& csec, Stream& cpro, Stream& att,
+                   Stream& needs) {
+    for (bool more = csec.SeekTo(id); more; csec.Next(), more = csec.More(id))
+        d.sector.push_back(uint16_t(d.sectors.Id(csec.rows->Text(1))));
+    for (bool more = cpro.SeekTo(id); more; cpro.Next(), more = cpro.More(id))
+        d.profession.push_back(uint16_t(d.professions.Id(cpro.rows->Text(1))));
+    for (bool more = att.SeekTo(id); more; att.Next(), more = att.More(id))
+        d.event.push_back(uint32_t(d.events.Id(att.rows->Text(1))));
+    for (bool more = needs.SeekTo(id); more; needs.Next(), more = needs.More(id)) {
+        d.need_item.push_back(uint16_t(d.items.Id(needs.rows->Text(1))));
+        d.need_day.push_back(DayNumber(needs.rows->Text(2)));
+    }
+    d.sector_off.push_back(uint32_t(d.sector.size()));
+    d.profession_off.push_back(uint32_t(d.profession.size()));
+    d.event_off.push_back(uint32_t(d.event.size()));
+    d.need_off.push_back(uint32_t(d.need_item.size()));
+    d.creator_ids.emplace_back(id);
+    ++d.creators;
+    return d.items.Size() <= 0xFFFF && d.sectors.Size() <= 0xFFFF && d.professions.Size() <= 0xFFFF;
+}
+
+// Appends creator i of `from` (facts already interned in the same id spaces) to `to`;
+// its id string is moved out of `from`.
+void CopyCreator(NeedsReportIndex::Data& from, size_t i, NeedsReportIndex::Data& to) {
+    auto copy = [](const auto& v, const std::vector<uint32_t>& off, size_t i, auto* out,
+                   std::vector<uint32_t>* out_off) {
+        out->insert(out->end(), v.begin() + off[i], v.begin() + off[i + 1]);
+        out_off->push_back(uint32_t(out->size()));
+    };
+    copy(from.sector, from.sector_off, i, &to.sector, &to.sector_off);
+    copy(from.profession, from.profession_off, i, &to.profession, &to.profession_off);
+    copy(from.event, from.event_off, i, &to.event, &to.event_off);
+    to.need_day.insert(to.need_day.end(), from.need_day.begin() + from.need_off[i],
+                       from.need_day.begin() + from.need_off[i + 1]);
+    copy(from.need_item, from.need_off, i, &to.need_item, &to.need_off);
+    to.creator_ids.push_back(std::move(from.creator_ids[i]));
+    ++to.creators;
+}
+
+bool ReadOffers(NeedsFactSource& source, NeedsReportIndex::Data& d, std::string* error) {
+    d.offers.assign(d.items.Size(), 0);
+    auto s = source.Open(NeedsFact::Offers);
+    while (s->Next()) {
+        int item = d.items.Find(s->Text(0));
+        if (item >= 0) d.offers[size_t(item)] = ToInt(s->Text(1));
+    }
+    if (!s->Failed()) return true;
+    *error = s->Error();
+    return false;
+}
+
+}  // namespace
 
 NeedsReportIndex::NeedsReportIndex() : d_(std::make_unique<Data>()) {}
 NeedsReportIndex::~NeedsReportIndex() = default;
@@ -154,30 +255,158 @@ NeedsReportIndex::NeedsReportIndex(NeedsReportIndex&&) noexcept = default;
 NeedsReportIndex& NeedsReportIndex::operator=(NeedsReportIndex&&) noexcept = default;
 bool NeedsReportIndex::Loaded() const { return d_->loaded; }
 const std::string& NeedsReportIndex::Error() const { return d_->error; }
+NeedsReportIndex::RefreshStats NeedsReportIndex::Stats() const { return d_->stats; }
 
 // [SECTION] Load ---------------------------------------------------------------------------
 
+bool NeedsReportIndex::TrackWrites(Db& db, std::string* error) {
+    // Temporary objects: this connection's only (another process's writes do not fire
+    // them; PRAGMA data_version catches those), inside its transactions (a rollback
+    // takes the noted ids back with the rows).
+    std::string sql = std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kDirtyTable +
+                      "(kind INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;";
+    // Not INSERT OR IGNORE: inside a trigger, the conflict policy of the statement that
+    // fired it wins (an UPSERT's DO UPDATE turns the IGNORE into an abort).
+    auto note = [](const std::string& kind, const std::string& id) {
+        return std::string("INSERT INTO ") + kDirtyTable + "(kind, id) SELECT " + kind + ", " + id +
+               " WHERE NOT EXISTS (SELECT 1 FROM " + kDirtyTable + " WHERE kind = " + kind + " AND id = " + id + ");";
+    };
+    auto triggers = [&](const std::string& table, const std::string& when_new, const std::string& when_old,
+                        const std::string& note_new, const std::string& note_old) {
+        auto one = [&](const char* op, const std::string& when, const std::string& body) {
+            sql += "CREATE TEMP TRIGGER IF NOT EXISTS needs_report_" + table + "_" + op + " AFTER " + op +
+                   " ON main." + table + (when.empty() ? "" : " WHEN " + when) + " BEGIN " + body + " END;";
+        };
+        one("INSERT", when_new, note_new);
+        one("UPDATE", when_new.empty() ? "" : "(" + when_new + ") OR (" + when_old + ")", note_old + note_new);
+        one("DELETE", when_old, note_old);
+    };
+    triggers("creators", "", "", note("0", "NEW.id"), note("0", "OLD.id"));
+    for (const char* t : {"creator_sectors", "creator_professions", "needs", "attendances"})
+        triggers(t, "", "", note("0", "NEW.creator_id"), note("0", "OLD.creator_id"));
+    triggers("offers", "", "", note("1", "''"), note("1", "''"));
+    // The catalogue is not creator-scoped: a change to its need items reloads everything.
+    triggers("catalogue", "NEW.kind = 'need_item'", "OLD.kind = 'need_item'", note("2", "''"), note("2", "''"));
+    if (!db.Exec(sql, error)) return false;
+    d_->tracking = true;
+    d_->loaded = false;  // what was written before the triggers is not noted: reload
+    return true;
+}
+
 bool NeedsReportIndex::Refresh(Db& db) {
-    if (d_->loaded && db.TotalChanges() == d_->total_changes && db.DataVersion() == d_->data_version) return true;
-    return Load(db);
+    if (!d_->loaded) return Load(db);
+    const int64_t version = db.DataVersion();
+    if (version != d_->data_version) return Load(db);  // another connection committed
+    if (db.TotalChanges() == d_->total_changes) return true;
+    if (!d_->tracking) return Load(db);
+    return RefreshWritten(db, version);
+}
+
+// The incremental refresh: only the creators this connection's committed writes noted.
+bool NeedsReportIndex::RefreshWritten(Db& db, int64_t version) {
+    int64_t creators = 0;
+    bool offers = false, all = false;
+    {
+        Stmt q = db.Prepare("SELECT kind, count(*) FROM temp.needs_report_dirty GROUP BY kind");
+        while (q.Step()) {
+            if (q.Int(0) == kDirtyCreator) creators = q.Int(1);
+            if (q.Int(0) == kDirtyOffers) offers = true;
+            if (q.Int(0) == kDirtyAll) all = true;
+        }
+        if (q.Failed()) return Load(db);
+    }
+    if (all || creators > kMaxIncrementalCreators) return Load(db);
+    if (creators > 0 || offers) {
+        Data& o = *d_;
+        auto n = std::make_unique<Data>();
+        n->items = std::move(o.items);
+        n->sectors = std::move(o.sectors);
+        n->professions = std::move(o.professions);
+        n->events = std::move(o.events);
+        n->item_category = std::move(o.item_category);
+        n->catalogue_items = o.catalogue_items;
+        n->offers = std::move(o.offers);
+        n->tracking = o.tracking;
+        n->stats = o.stats;
+        n->creator_ids.reserve(o.creators + size_t(creators));
+        n->sector.reserve(o.sector.size() + 64);
+        n->profession.reserve(o.profession.size() + 64);
+        n->event.reserve(o.event.size() + 64);
+        n->need_item.reserve(o.need_item.size() + 256);
+        n->need_day.reserve(o.need_day.size() + 256);
+        for (auto* off : {&n->sector_off, &n->profession_off, &n->event_off, &n->need_off})
+            off->reserve(o.creators + size_t(creators) + 1);
+        SqliteFactSource source(db, true);
+        {
+            Stream dirty{std::make_unique<SqliteFactRows>(
+                db, "SELECT id FROM temp.needs_report_dirty WHERE kind=0 ORDER BY id")};
+            Stream live{source.Open(NeedsFact::Creators)};
+            Stream needs{source.Open(NeedsFact::Needs)};
+            Stream csec{source.Open(NeedsFact::Sectors)};
+            Stream cpro{source.Open(NeedsFact::Professions)};
+            Stream att{source.Open(NeedsFact::Attendances)};
+            Stream* all_streams[] = {&dirty, &live, &needs, &csec, &cpro, &att};
+            for (Stream* s : all_streams) {
+                s->Next();
+                if (s->rows->Failed()) return Load(db);
+            }
+            // Merge the kept creators (sorted) with the written ones (sorted): a written
+            // creator's old facts are dropped, its current ones (if it still exists) read.
+            size_t i = 0;
+            for (; dirty.valid; dirty.Next()) {
+                const std::string_view id = dirty.Key();
+                while (i < o.creators && std::string_view(o.creator_ids[i]) < id) CopyCreator(o, i++, *n);
+                if (i < o.creators && o.creator_ids[i] == id) ++i;
+                if (live.SeekTo(id) && !AppendCreator(*n, id, csec, cpro, att, needs)) return Load(db);
+            }
+            while (i < o.creators) CopyCreator(o, i++, *n);
+            for (Stream* s : all_streams)
+                if (s->rows->Failed()) return Load(db);
+        }
+        if (offers && !ReadOffers(source, *n, &n->error)) return Load(db);
+        n->offers.resize(n->items.Size(), 0);
+        n->item_category.resize(n->items.Size());
+        n->loaded = true;
+        n->stats.incremental_refreshes++;
+        n->stats.last_creators_reread = creators;
+        d_ = std::move(n);
+    }
+    if (!db.Exec("DELETE FROM temp.needs_report_dirty")) return Load(db);
+    d_->data_version = version;
+    d_->total_changes = db.TotalChanges();
+    return true;
 }
 
 bool NeedsReportIndex::Load(Db& db) {
+    // The version before the read: a commit by another connection during it makes the
+    // next Refresh reload again (harmless), never miss it.
+    const int64_t version = db.DataVersion();
+    if (d_->tracking && !db.Exec("DELETE FROM temp.needs_report_dirty")) {
+        d_->error = db.LastError();
+        d_->loaded = false;
+        return false;
+    }
     SqliteFactSource source(db);
     if (!Load(source)) return false;
     d_->total_changes = db.TotalChanges();
-    d_->data_version = db.DataVersion();
+    d_->data_version = version;
     return true;
 }
 
 bool NeedsReportIndex::Load(NeedsFactSource& source) {
     auto d = std::make_unique<Data>();
-    auto fail = [&](const NeedsFactRows& rows) {
+    d->tracking = d_->tracking;
+    d->stats = d_->stats;
+    auto fail_with = [&](std::string error) {
+        const bool tracking = d->tracking;
+        const RefreshStats stats = d->stats;
         d_ = std::make_unique<Data>();
-        d_->error = rows.Error();
-        if (d_->error.empty()) d_->error = "needs report query failed";
+        d_->tracking = tracking;
+        d_->stats = stats;
+        d_->error = error.empty() ? "needs report query failed" : std::move(error);
         return false;
     };
+    auto fail = [&](const NeedsFactRows& rows) { return fail_with(rows.Error()); };
     {
         auto s = source.Open(NeedsFact::Catalogue);
         while (s->Next()) {
@@ -199,42 +428,16 @@ bool NeedsReportIndex::Load(NeedsFactSource& source) {
         s->Next();
         if (s->rows->Failed()) return fail(*s->rows);
     }
-    for (; creators.valid; creators.Next()) {
-        std::string_view id = creators.Key();
-        for (bool more = csec.SeekTo(id); more; csec.Next(), more = csec.More(id))
-            d->sector.push_back(uint16_t(d->sectors.Id(csec.rows->Text(1))));
-        for (bool more = cpro.SeekTo(id); more; cpro.Next(), more = cpro.More(id))
-            d->profession.push_back(uint16_t(d->professions.Id(cpro.rows->Text(1))));
-        for (bool more = att.SeekTo(id); more; att.Next(), more = att.More(id))
-            d->event.push_back(uint32_t(d->events.Id(att.rows->Text(1))));
-        for (bool more = needs.SeekTo(id); more; needs.Next(), more = needs.More(id)) {
-            d->need_item.push_back(uint16_t(d->items.Id(needs.rows->Text(1))));
-            d->need_day.push_back(DayNumber(needs.rows->Text(2)));
-        }
-        d->sector_off.push_back(uint32_t(d->sector.size()));
-        d->profession_off.push_back(uint32_t(d->profession.size()));
-        d->event_off.push_back(uint32_t(d->event.size()));
-        d->need_off.push_back(uint32_t(d->need_item.size()));
-        ++d->creators;
-        if (d->items.Size() > 0xFFFF || d->sectors.Size() > 0xFFFF || d->professions.Size() > 0xFFFF) {
-            d_ = std::make_unique<Data>();
-            d_->error = "too many distinct ids for the needs report";
-            return false;
-        }
-    }
+    for (; creators.valid; creators.Next())
+        if (!AppendCreator(*d, creators.Key(), csec, cpro, att, needs))
+            return fail_with("too many distinct ids for the needs report");
     for (Stream* s : all)
         if (s->rows->Failed()) return fail(*s->rows);
-    d->offers.assign(d->items.Size(), 0);
-    {
-        auto s = source.Open(NeedsFact::Offers);
-        while (s->Next()) {
-            int item = d->items.Find(s->Text(0));
-            if (item >= 0) d->offers[size_t(item)] = ToInt(s->Text(1));
-        }
-        if (s->Failed()) return fail(*s);
-    }
+    std::string error;
+    if (!ReadOffers(source, *d, &error)) return fail_with(error);
     d->item_category.resize(d->items.Size());
     d->loaded = true;
+    d->stats.full_loads++;
     d_ = std::move(d);
     return true;
 }

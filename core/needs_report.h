@@ -131,14 +131,36 @@ public:
     bool Load(Db& db);
     bool Load(NeedsFactSource& source);  // another database (see NeedsFactSource)
     // Loads only if nothing is loaded or the database changed since (this connection's
-    // total changes, or another connection's commit via PRAGMA data_version).
+    // total changes, or another connection's commit via PRAGMA data_version). After
+    // TrackWrites(db), this connection's own writes refresh incrementally (below).
     bool Refresh(Db& db);
+    // Incremental refresh for a long-lived connection that writes (comptoir-server's
+    // SQLite store; call once after the schema is final, before any write to track):
+    // temporary triggers on this connection note in temp.needs_report_dirty which
+    // creators each write touched (creators, creator_sectors, creator_professions,
+    // needs, attendances; old and new creator id of an update), that offers changed, or
+    // that a catalogue need item changed. The notes are rows of the same transaction,
+    // so a rollback takes them back and a commit keeps them. Refresh() then re-reads
+    // only those creators' facts (WHERE creator_id IN the noted ids) and the offer
+    // counts; it reloads everything when the catalogue changed, when more than 2,000
+    // creators were noted, or when another connection/process committed (PRAGMA
+    // data_version moved: its writes fire no trigger here). Writes that touch none of
+    // these tables (sessions, devices, batches) cost no refresh at all.
+    bool TrackWrites(Db& db, std::string* error);
+    struct RefreshStats {
+        int64_t full_loads = 0;
+        int64_t incremental_refreshes = 0;
+        int64_t last_creators_reread = 0;  // by the last incremental refresh
+    };
+    RefreshStats Stats() const;
     bool Loaded() const;
     NeedsReport Compute(const ReportFilter& filter) const;
     const std::string& Error() const;
 
+    struct Data;  // implementation detail (needs_report.cpp)
+
 private:
-    struct Data;
+    bool RefreshWritten(Db& db, int64_t data_version);
     std::unique_ptr<Data> d_;
 };
 

@@ -362,12 +362,20 @@ bool AddAttendance(Db& db, const std::string& creator_id, const std::string& eve
     return true;
 }
 
-std::vector<OutboxEntry> ReadOutbox(Db& db, const char* where, size_t limit) {
+// Inside the caller's transaction.
+bool WriteSetting(Db& db, const std::string& key, const std::string& value) {
+    Stmt s = db.Prepare("INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    return s.Bind(1, key).Bind(2, value).Run();
+}
+
+// Entries matching `where` with seq > after_seq, in seq order: one range of the
+// outbox_pending index (rejected, seq), no sort.
+std::vector<OutboxEntry> ReadOutbox(Db& db, const char* where, size_t limit, int64_t after_seq = 0) {
     std::vector<OutboxEntry> out;
     Stmt s = db.Prepare(std::string("SELECT seq, entity, record_id, op, version, updated_at, data_json, attempts, "
                                     "last_error, rejected FROM outbox WHERE ") +
-                        where + " ORDER BY seq LIMIT ?");
-    s.Bind(1, int64_t(limit > size_t(INT64_MAX) ? INT64_MAX : int64_t(limit)));
+                        where + " AND seq>? ORDER BY seq LIMIT ?");
+    s.Bind(1, after_seq).Bind(2, int64_t(limit > size_t(INT64_MAX) ? INT64_MAX : int64_t(limit)));
     while (s.Step())
         out.push_back(OutboxEntry{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Text(6),
                                   int(s.Int(7)), s.Text(8), s.Int(9) != 0});
@@ -670,8 +678,9 @@ bool LocalStore::CheckIn(const std::string& creator_id, const std::string& event
 
 // [SECTION] Outbox ----------------------------------------------------------------------------
 
-std::vector<OutboxEntry> LocalStore::PendingOutbox(size_t max_changes, size_t max_bytes) {
-    std::vector<OutboxEntry> all = ReadOutbox(*impl_->db, "rejected=0", max_changes);
+namespace {
+// The first `n` entries that fit in max_bytes (data_json sizes); the first always fits.
+void KeepWithinBytes(std::vector<OutboxEntry>& all, size_t max_bytes) {
     size_t bytes = 0;
     size_t n = 0;
     for (; n < all.size(); ++n) {
@@ -679,6 +688,18 @@ std::vector<OutboxEntry> LocalStore::PendingOutbox(size_t max_changes, size_t ma
         if (bytes > max_bytes && n > 0) break;  // the first entry always goes, alone if needed
     }
     all.resize(n);
+}
+}  // namespace
+
+std::vector<OutboxEntry> LocalStore::PendingOutbox(size_t max_changes, size_t max_bytes) {
+    std::vector<OutboxEntry> all = ReadOutbox(*impl_->db, "rejected=0", max_changes);
+    KeepWithinBytes(all, max_bytes);
+    return all;
+}
+
+std::vector<OutboxEntry> LocalStore::PendingOutboxAfter(int64_t after_seq, size_t max_changes, size_t max_bytes) {
+    std::vector<OutboxEntry> all = ReadOutbox(*impl_->db, "rejected=0", max_changes, after_seq);
+    KeepWithinBytes(all, max_bytes);
     return all;
 }
 
@@ -700,7 +721,8 @@ std::string SeqListJson(const std::vector<int64_t>& seqs) {
 }  // namespace
 
 bool LocalStore::MarkOutboxResults(const std::vector<std::pair<int64_t, OutboxOutcome>>& results,
-                                   const std::vector<std::string>& reasons) {
+                                   const std::vector<std::string>& reasons,
+                                   const std::vector<std::pair<std::string, std::string>>& settings) {
     Db& db = *impl_->db;
     std::vector<int64_t> acknowledged;
     acknowledged.reserve(results.size());
@@ -726,6 +748,8 @@ bool LocalStore::MarkOutboxResults(const std::vector<std::pair<int64_t, OutboxOu
         reject.Bind(1, i < reasons.size() ? reasons[i] : std::string("rejected")).Bind(2, seq);
         if (!reject.Run()) return false;
     }
+    for (const auto& [key, value] : settings)
+        if (!WriteSetting(db, key, value)) return false;
     if (!tx.Commit()) return false;
     impl_->Committed();
     return true;
@@ -747,6 +771,11 @@ bool LocalStore::NoteOutboxFailure(const std::vector<int64_t>& seqs, const std::
 }
 
 std::vector<OutboxEntry> LocalStore::RejectedOutbox() { return ReadOutbox(*impl_->db, "rejected=1", SIZE_MAX); }
+
+int64_t LocalStore::RejectedCount() {
+    Stmt s = impl_->db->Prepare("SELECT count(*) FROM outbox WHERE rejected=1");
+    return s.Step() ? s.Int(0) : 0;
+}
 
 int64_t LocalStore::PendingCount() {
     Stmt s = impl_->db->Prepare("SELECT count(*) FROM outbox WHERE rejected=0");
@@ -812,8 +841,7 @@ bool LocalStore::SetSetting(const std::string& key, const std::string& value) {
     Db& db = *impl_->db;
     Transaction tx(db);
     if (!tx.Ok()) return false;
-    Stmt s = db.Prepare("INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
-    if (!s.Bind(1, key).Bind(2, value).Run() || !tx.Commit()) return false;
+    if (!WriteSetting(db, key, value) || !tx.Commit()) return false;
     impl_->Committed();
     return true;
 }

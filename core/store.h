@@ -105,11 +105,19 @@ public:
     // --- outbox ---
     // Entries not yet acknowledged and not rejected, in seq order, within limits.
     std::vector<OutboxEntry> PendingOutbox(size_t max_changes, size_t max_bytes);
+    // The same, starting after `after_seq` (the last entry of the batch in flight): the
+    // sync engine reads the next batch without re-reading the one on the wire. One index
+    // range (outbox_pending), no sort.
+    std::vector<OutboxEntry> PendingOutboxAfter(int64_t after_seq, size_t max_changes, size_t max_bytes);
     // Applies the server's per-entry results of one batch in one transaction:
-    // Applied/Duplicate/Stale -> removed; Rejected -> kept with its reason.
+    // Applied/Duplicate/Stale -> removed; Rejected -> kept with its reason. `settings`
+    // (key, value) are written in the same transaction (the sync engine's "last success"),
+    // so acknowledging a batch costs one commit.
     bool MarkOutboxResults(const std::vector<std::pair<int64_t, OutboxOutcome>>& results,
-                           const std::vector<std::string>& reasons);
+                           const std::vector<std::string>& reasons,
+                           const std::vector<std::pair<std::string, std::string>>& settings = {});
     std::vector<OutboxEntry> RejectedOutbox();
+    int64_t RejectedCount();
     // Records a failed attempt (network error, 5xx) for these entries: attempts+1 and the
     // reason; they stay pending. Lets the engine detect a stuck first entry.
     bool NoteOutboxFailure(const std::vector<int64_t>& seqs, const std::string& reason);

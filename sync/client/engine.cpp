@@ -33,6 +33,10 @@ constexpr int64_t kBackoffMaxMs = 5 * 60 * 1000;
 constexpr int kStuckAfterFailures = 3;
 constexpr const char* kPullCursorKey = "sync.pull_cursor";
 constexpr const char* kLastSuccessKey = "sync.last_success_at";
+// Upper bounds of the push body's text around the data: the envelope without device_id and
+// app_version, and one change's keys, quotes, version digits and separators.
+constexpr size_t kEnvelopeBytes = 256;
+constexpr size_t kChangeOverheadBytes = 96;
 }  // namespace
 
 struct SyncEngine::Impl {
@@ -66,7 +70,7 @@ struct SyncEngine::Impl {
 
     void RefreshCounts() {
         status.pending = store.PendingCount();
-        status.rejected = int64_t(store.RejectedOutbox().size());
+        status.rejected = store.RejectedCount();
     }
 
     // --- Backoff ---------------------------------------------------------------
@@ -95,11 +99,15 @@ struct SyncEngine::Impl {
         Changed();
     }
 
-    void Succeeded() {
+    // `persisted`: the caller already wrote last_success_at in its own transaction (a push
+    // answer's acknowledgement: one commit per batch).
+    void Succeeded(bool persisted = false) {
         status.consecutive_failures = 0;
         status.last_error.clear();
-        status.last_success_at = NowRfc3339();
-        store.SetSetting(kLastSuccessKey, status.last_success_at);
+        if (!persisted) {
+            status.last_success_at = NowRfc3339();
+            store.SetSetting(kLastSuccessKey, status.last_success_at);
+        }
     }
 
     bool HandleAuthErrors(const HttpResponse& r) {
@@ -151,32 +159,42 @@ struct SyncEngine::Impl {
     Batch next;
     uint64_t generation = 0;
 
-    // Reads and encodes the batch following the `skip` entries in flight (their seqs must
-    // be the first pending ones; otherwise nothing is prepared and the next batch is read
-    // after the answer).
-    Batch BuildBatch(const std::vector<int64_t>& skip) {
+    // Reads and encodes the batch following `after_seq` (the last entry of the batch in
+    // flight; 0: none). Entries only leave the outbox on this engine's acknowledgements and
+    // new ones get higher seqs (AUTOINCREMENT), so the entries on the wire are exactly the
+    // pending ones up to after_seq: they are not read again.
+    // Limits: max_changes, and max_bytes for the whole request body (the server's 413 is
+    // about the body), estimated per change then checked on the encoded text.
+    Batch BuildBatch(int64_t after_seq, int64_t in_flight_count) {
         Batch b;
-        std::vector<OutboxEntry> all = store.PendingOutbox(skip.size() + config.max_changes, SIZE_MAX);
-        if (all.size() < skip.size()) return b;
-        for (size_t i = 0; i < skip.size(); ++i)
-            if (all[i].seq != skip[i]) return b;
+        std::vector<OutboxEntry> entries = store.PendingOutboxAfter(after_seq, config.max_changes, SIZE_MAX);
         PushRequest req;
         req.device_id = config.device_id;
         req.batch_id = NewUuid();
         req.sent_at = NowRfc3339();
         req.app_version = config.app_version;
-        req.pending = std::max<int64_t>(0, status.pending - int64_t(skip.size()));
+        req.pending = std::max<int64_t>(0, status.pending - in_flight_count);
         std::vector<RawChange> changes;
-        size_t bytes = 0;
-        for (size_t i = skip.size(); i < all.size() && changes.size() < config.max_changes; ++i) {
-            OutboxEntry& e = all[i];
-            bytes += e.data_json.size();
-            if (bytes > config.max_bytes && !changes.empty()) break;  // the first entry always goes
+        changes.reserve(entries.size());
+        b.seqs.reserve(entries.size());
+        size_t bytes = kEnvelopeBytes + req.device_id.size() + req.app_version.size();
+        for (OutboxEntry& e : entries) {
+            size_t change_bytes = e.data_json.size() + e.record_id.size() + e.entity.size() + e.op.size() +
+                                  e.updated_at.size() + kChangeOverheadBytes;
+            if (bytes + change_bytes > config.max_bytes && !changes.empty()) break;  // the first entry always goes
+            bytes += change_bytes;
             b.seqs.push_back(e.seq);
             changes.push_back(RawChange{std::move(e.record_id), std::move(e.entity), std::move(e.op), e.version,
                                         std::move(e.updated_at), std::move(e.data_json)});
         }
         b.body = EncodePushRequestText(req, changes);
+        // The estimate is generous; should escaping ever exceed it, the batch shrinks.
+        while (b.body.size() > config.max_bytes && changes.size() > 1) {
+            size_t keep = std::max<size_t>(1, changes.size() * 3 / 4);
+            changes.resize(keep);
+            b.seqs.resize(keep);
+            b.body = EncodePushRequestText(req, changes);
+        }
         b.valid = true;
         return b;
     }
@@ -200,14 +218,14 @@ struct SyncEngine::Impl {
     }
 
     void StartPush() {
-        Batch b = BuildBatch({});
+        Batch b = BuildBatch(0, 0);
         if (b.seqs.empty()) {
             StartPull();
             return;
         }
         SendBatch(std::move(b));
         Changed();
-        next = BuildBatch(batch_seqs);  // overlaps with the request on the wire
+        next = BuildBatch(batch_seqs.back(), int64_t(batch_seqs.size()));  // overlaps with the request on the wire
     }
 
     void NotePushFailure(int64_t first_seq) {
@@ -261,21 +279,23 @@ struct SyncEngine::Impl {
             sent_next = true;
         }
         next = Batch{};
-        if (!store.MarkOutboxResults(outcomes, reasons)) {
+        std::string success_at = NowRfc3339();
+        if (!store.MarkOutboxResults(outcomes, reasons, {{kLastSuccessKey, success_at}})) {
             Fail("local store: cannot record the answer", "");
             return;
         }
+        status.last_success_at = std::move(success_at);
         first_failed_seq = -1;
         same_first_failures = 0;
         status.stuck_first_item = false;
         status.sent_this_run += int64_t(answered);
         status.pending = std::max<int64_t>(0, status.pending - int64_t(answered));
         status.rejected += rejected;
-        Succeeded();
+        Succeeded(/*persisted=*/true);
         if (on_store_changed) on_store_changed();
         if (sent_next) {
             Changed();
-            next = BuildBatch(batch_seqs);
+            next = BuildBatch(batch_seqs.back(), int64_t(batch_seqs.size()));
             return;
         }
         RefreshCounts();

@@ -35,6 +35,10 @@ public:
     virtual void Send(const HttpRequest& req, std::function<void(HttpResponse)> done) = 0;
     // Delivers finished responses (native); the browser transport's callbacks come from JS.
     virtual void Poll() {}
+    // Native loops with nothing to draw (benches, headless tools): blocks until a response
+    // is ready for Poll() or timeout_ms passed, instead of polling in a sleep loop. The
+    // browser never blocks: returns at once.
+    virtual void WaitForResponse(int timeout_ms) { (void)timeout_ms; }
 };
 
 // The platform's transport, chosen by which file CMake compiles: browser `fetch`

@@ -6,6 +6,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -27,11 +29,19 @@ public:
         auto finished_flag = std::make_shared<std::atomic<bool>>(false);
         std::thread t([this, req, finished_flag, done = std::move(done)]() mutable {
             HttpResponse res = Perform(req);
-            std::lock_guard<std::mutex> lock(mu_);
-            finished_.push_back({std::move(done), std::move(res)});
-            finished_flag->store(true);
+            {
+                std::lock_guard<std::mutex> lock(mu_);
+                finished_.push_back({std::move(done), std::move(res)});
+                finished_flag->store(true);
+            }
+            ready_.notify_all();
         });
         workers_.push_back({std::move(t), finished_flag});
+    }
+
+    void WaitForResponse(int timeout_ms) override {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return !finished_.empty(); });
     }
 
     void Poll() override {
@@ -87,6 +97,7 @@ private:
 
     std::string base_;
     std::mutex mu_;
+    std::condition_variable ready_;  // a response joined finished_
     std::vector<Finished> finished_;
     std::vector<Worker> workers_;
 };

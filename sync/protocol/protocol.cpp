@@ -206,7 +206,8 @@ std::string EncodePushRequestText(const PushRequest& r, const std::vector<RawCha
     return out;
 }
 
-static void DecodeChange(const json& c, Change* out) {
+// owner: the same value as c when its `data` may be moved out (else copied).
+static void DecodeChange(const json& c, Change* out, json* owner) {
     *out = Change{};
     if (!c.is_object()) {
         out->shape_error = reject::kInvalidChange;
@@ -257,10 +258,12 @@ static void DecodeChange(const json& c, Change* out) {
         out->shape_field = "data";
         return;
     }
-    out->data = *d;
+    if (owner) out->data = std::move((*owner)["data"]);
+    else out->data = *d;
 }
 
-bool DecodePushRequest(const json& j, PushRequest* out, WireError* err) {
+// owner: the same value as j when the changes' data may be moved out of it.
+static bool DecodePushRequestImpl(const json& j, PushRequest* out, WireError* err, json* owner) {
     *out = PushRequest{};
     if (!j.is_object()) return Fail(err, WireErrorCode::InvalidEnvelope, "body must be a JSON object");
     auto p = j.find("protocol");
@@ -296,9 +299,17 @@ bool DecodePushRequest(const json& j, PushRequest* out, WireError* err) {
         return Fail(err, WireErrorCode::TooManyChanges,
                     "at most " + std::to_string(kMaxChanges) + " changes per batch", "changes");
     out->changes.resize(ch->size());
-    for (size_t i = 0; i < ch->size(); ++i) DecodeChange((*ch)[i], &out->changes[i]);
+    json* owned_changes = owner ? &(*owner)["changes"] : nullptr;
+    for (size_t i = 0; i < ch->size(); ++i)
+        DecodeChange((*ch)[i], &out->changes[i], owned_changes ? &(*owned_changes)[i] : nullptr);
     return true;
 }
+
+bool DecodePushRequest(const json& j, PushRequest* out, WireError* err) {
+    return DecodePushRequestImpl(j, out, err, nullptr);
+}
+
+bool DecodePushRequest(json&& j, PushRequest* out, WireError* err) { return DecodePushRequestImpl(j, out, err, &j); }
 
 // --- push response --------------------------------------------------------------------
 
@@ -449,6 +460,181 @@ bool DecodeErrorBody(const json& j, WireError* out, std::string* raw_code) {
     out->code = WireErrorFromId(code);
     if (raw_code) *raw_code = code;
     return true;
+}
+
+// --- direct text encoders (the server's push path: no JSON DOM) ----------------------
+
+namespace {
+
+// Appends s as a JSON string, byte for byte as nlohmann's dump() writes it (ensure_ascii
+// off): `"`, `\` and control characters escaped (\b \f \n \r \t, else \u00xx), every
+// other byte as is. s is valid UTF-8 (it came through the JSON parser or the validators).
+void AppendQuoted(std::string* out, std::string_view s) {
+    static const char kHex[] = "0123456789abcdef";
+    out->push_back('"');
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out->append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+            case '"': out->append("\\\""); break;
+            case '\\': out->append("\\\\"); break;
+            case '\b': out->append("\\b"); break;
+            case '\f': out->append("\\f"); break;
+            case '\n': out->append("\\n"); break;
+            case '\r': out->append("\\r"); break;
+            case '\t': out->append("\\t"); break;
+            default:
+                out->append("\\u00");
+                out->push_back(kHex[c >> 4]);
+                out->push_back(kHex[c & 15]);
+        }
+    }
+    out->append(s.data() + run, s.size() - run);
+    out->push_back('"');
+}
+
+// One JSON object written member by member. Members must come in nlohmann's order
+// (its objects are std::map: keys sorted bytewise) for the text to equal dump()'s.
+struct ObjectText {
+    std::string* out;
+    bool first = true;
+    explicit ObjectText(std::string* o) : out(o) { out->push_back('{'); }
+    std::string* Key(const char* key) {
+        if (!first) out->push_back(',');
+        first = false;
+        out->push_back('"');
+        out->append(key);
+        out->append("\":");
+        return out;
+    }
+    void Str(const char* key, std::string_view v) { AppendQuoted(Key(key), v); }
+    void Bool(const char* key, bool v) { Key(key)->append(v ? "true" : "false"); }
+    void StrArray(const char* key, const std::vector<std::string>& v) {
+        Key(key)->push_back('[');
+        for (size_t i = 0; i < v.size(); ++i) {
+            if (i) out->push_back(',');
+            AppendQuoted(out, v[i]);
+        }
+        out->push_back(']');
+    }
+    void End() { out->push_back('}'); }
+};
+
+void ConsentText(std::string* out, const Consent& c) {
+    ObjectText o(out);
+    o.Str("at", c.at);
+    o.Bool("given", c.given);
+    o.Str("text_version", c.text_version);
+    o.End();
+}
+
+}  // namespace
+
+std::string EncodeEntityDataText(const DecodedEntity& e, const std::string* creator_id) {
+    std::string out;
+    if (e.entity == "creator") {
+        const Creator& c = e.creator;
+        out.reserve(512 + c.first_name.size() + c.last_name.size() + c.email.size() + c.structure_name.size() +
+                    c.website.size() + c.other_profession.size());
+        ObjectText o(&out);
+        o.Str("commune", c.commune);
+        {
+            ObjectText cs(o.Key("consents"));
+            ConsentText(cs.Key("contact"), c.consents.contact);
+            ConsentText(cs.Key("directory"), c.consents.directory);
+            ConsentText(cs.Key("newsletter"), c.consents.newsletter);
+            ConsentText(cs.Key("processing"), c.consents.processing);
+            cs.End();
+        }
+        o.Str("created_at", c.created_at);
+        o.Str("email", c.email);
+        o.Str("first_name", c.first_name);
+        o.StrArray("languages", c.languages);
+        o.Str("last_name", c.last_name);
+        o.Str("other_profession", c.other_profession);
+        o.Str("phone", c.phone);
+        o.Str("postcode", c.postcode);
+        o.Str("preferred_lang", c.preferred_lang);
+        o.StrArray("professions", c.professions);
+        o.StrArray("sectors", c.sectors);
+        o.Str("structure_name", c.structure_name);
+        o.Str("website", c.website);
+        {
+            ObjectText w(o.Key("work_status"));
+            w.Bool("arts_allowance", c.work.arts_allowance);
+            w.Bool("ata", c.work.ata);
+            w.Str("ata_level", c.work.ata_level);
+            w.StrArray("statuses", c.work.statuses);
+            w.Bool("via_smart", c.work.via_smart);
+            w.End();
+        }
+        o.End();
+        return out;
+    }
+    if (e.entity == "need") {
+        const Need& n = e.need;
+        ObjectText o(&out);
+        o.Str("budget", n.budget);
+        o.Str("comment", n.comment);
+        o.Str("creator_id", creator_id ? *creator_id : n.creator_id);
+        o.Str("frequency", n.frequency);
+        o.Str("item", n.item);
+        o.Str("urgency", n.urgency);
+        o.End();
+        return out;
+    }
+    if (e.entity == "offer") {
+        const Offer& f = e.offer;
+        ObjectText o(&out);
+        o.Str("creator_id", creator_id ? *creator_id : f.creator_id);
+        o.Str("description", f.description);
+        o.Str("item", f.item);
+        o.Str("kind", f.kind);
+        o.End();
+        return out;
+    }
+    if (e.entity == "attendance") {
+        const Attendance& a = e.attendance;
+        ObjectText o(&out);
+        o.Str("at", a.at);
+        o.Str("creator_id", creator_id ? *creator_id : a.creator_id);
+        o.Str("event_id", a.event_id);
+        o.End();
+        return out;
+    }
+    return "{}";
+}
+
+std::string EncodePushResponseText(const PushResponse& r) {
+    std::string out;
+    size_t reserve = 96 + r.batch_id.size() + r.server_time.size();
+    for (const ChangeResult& c : r.results) reserve += 32 + c.id.size() + c.status.size();
+    out.reserve(reserve);
+    ObjectText o(&out);
+    o.Str("batch_id", r.batch_id);
+    o.Key("results")->push_back('[');
+    for (size_t i = 0; i < r.results.size(); ++i) {
+        const ChangeResult& c = r.results[i];
+        if (i) out.push_back(',');
+        ObjectText one(&out);
+        if (c.status == "rejected") {
+            ObjectText err(one.Key("error"));
+            err.Str("code", c.error_code);
+            err.Str("field", c.error_field);
+            err.Str("message", c.error_message);
+            err.End();
+        }
+        one.Str("id", c.id);
+        one.Str("status", c.status);
+        one.End();
+    }
+    out.push_back(']');
+    o.Str("server_time", r.server_time);
+    o.End();
+    return out;
 }
 
 }  // namespace comptoir

@@ -17,6 +17,8 @@
 //   if (!ParseJson(body, &j, &err) || !DecodePushRequest(j, &req, &err))
 //       reply(HttpStatusOf(err.code), EncodeErrorBody(err).dump());
 //   for each change: DecodeEntity(change, &decoded) -> normalized record or rejection
+//   (the push path itself: DecodePushRequest(std::move(j), ...), EncodeEntityDataText and
+//   EncodePushResponseText write the same bytes as the DOM codecs, without the DOM)
 //
 // Envelope of a push (fields beyond the spec marked "extension", all optional):
 //   protocol (int, must equal kProtocolVersion), device_id, batch_id (non-empty strings
@@ -186,7 +188,12 @@ std::string EncodePushRequestText(const PushRequest& envelope, const std::vector
 // Server side: strict envelope validation with stable codes (invalid_envelope,
 // protocol_mismatch, too_many_changes). Malformed changes are kept with shape_error set.
 bool DecodePushRequest(const nlohmann::json& j, PushRequest* out, WireError* err);
+// The same, moving each change's `data` out of j instead of copying it (the server's
+// push path: j is not used afterwards).
+bool DecodePushRequest(nlohmann::json&& j, PushRequest* out, WireError* err);
 nlohmann::json EncodePushResponse(const PushResponse& r);
+// The same text as EncodePushResponse(r).dump(), written directly (no JSON DOM).
+std::string EncodePushResponseText(const PushResponse& r);
 bool DecodePushResponse(const nlohmann::json& j, PushResponse* out, std::string* error);
 nlohmann::json EncodePullResponse(const PullResponse& r);
 bool DecodePullResponse(const nlohmann::json& j, PullResponse* out, std::string* error);
@@ -222,6 +229,11 @@ struct DecodedEntity {
 bool DecodeEntity(const Change& change, DecodedEntity* out);
 // The normalized `data` object of a decoded entity (what the server stores and returns).
 nlohmann::json EncodeEntityData(const DecodedEntity& e);
+// The same text as EncodeEntityData(e).dump(), written directly (no JSON DOM); with
+// creator_id, a need/offer/attendance names that creator instead of its own creator_id
+// (the server stores children under the canonical creator). Text fields are valid UTF-8
+// after DecodeEntity, so this never fails.
+std::string EncodeEntityDataText(const DecodedEntity& e, const std::string* creator_id = nullptr);
 
 bool IsKnownPushEntity(std::string_view entity);
 

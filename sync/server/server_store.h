@@ -74,6 +74,9 @@ struct PreparedChange {
     DecodedEntity entity;        // validated + normalized when !rejected
     bool rejected = false;       // rejected before reaching the store
     std::string code, field, message;
+    // EncodeEntityDataText(entity) when set by the HTTP layer (outside the store's lock);
+    // "" = the store encodes it. Stored as is unless a child's creator_id is an alias.
+    std::string data_json;
 };
 
 enum class PushOutcome { Applied, Replayed, BatchConflict, StorageError };

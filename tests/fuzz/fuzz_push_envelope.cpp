@@ -9,7 +9,10 @@
 //     envelope: ids, times, extensions and every well-formed change (id, entity, op,
 //     version, updated_at, data), and the same shape errors;
 //   - a rejected envelope has a whole-request error code with a 4xx status;
+//   - the moving decoder (DecodePushRequest(json&&), the server's) gives the same envelope,
+//     and the push answer written as text equals the DOM encoder's dump;
 //   - a change decoded without errors: its normalized data dumps as JSON (valid UTF-8),
+//     EncodeEntityDataText writes the same bytes,
 //     decodes again without errors (a normalized record re-validates) and re-encodes to
 //     the very same data (normalization is idempotent); a rejected one has a code.
 // Run: build/fuzz/tests/fuzz/fuzz_push_envelope -dict=tests/fuzz/json.dict tests/fuzz/corpus/fuzz_push_envelope
@@ -49,6 +52,8 @@ void CheckEntity(const Change& c) {
     FUZZ_CHECK(data.is_object(), "EncodeEntityData gives an object");
     std::string text;
     FUZZ_CHECK(fuzz::Dumps(data, &text), "normalized data dumps (valid UTF-8)");
+    // What the server's push path stores is written without the DOM: the same bytes.
+    FUZZ_CHECK(EncodeEntityDataText(e) == text, "EncodeEntityDataText == EncodeEntityData().dump()");
     // What the server stores is read back by the same decoder: it must pass again.
     Change again = c;
     again.data = json::parse(text, nullptr, false);
@@ -124,6 +129,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             FUZZ_CHECK(!c.shape_field.empty() || c.shape_error == reject::kInvalidChange,
                        "a malformed change names its field");
     }
+
+    // The server's push path moves each change's data out of the parsed body: it must
+    // decode to the same envelope as the copying decoder.
+    PushRequest moved;
+    WireError err3;
+    json consumed = j;
+    FUZZ_CHECK(DecodePushRequest(std::move(consumed), &moved, &err3), "moving decoder accepts it too");
+    FUZZ_CHECK(moved.changes.size() == req.changes.size(), "moving decoder: change count");
+    for (size_t i = 0; i < req.changes.size() && i < moved.changes.size(); ++i)
+        FUZZ_CHECK(SameChange(req.changes[i], moved.changes[i]), "moving decoder: same change");
+
+    // Its answer is written without the DOM too: the same bytes (ids are any valid text).
+    PushResponse answer;
+    answer.batch_id = req.batch_id;
+    answer.server_time = req.sent_at;
+    for (size_t i = 0; i < req.changes.size(); ++i) {
+        const Change& c = req.changes[i];
+        ChangeResult r{c.id, ChangeStatusId(ChangeStatus(i % 4)), "", "", ""};
+        if (r.status == "rejected") {
+            r.error_code = c.shape_error;
+            r.error_field = c.shape_field;
+            r.error_message = c.updated_at;
+        }
+        answer.results.push_back(std::move(r));
+    }
+    FUZZ_CHECK(EncodePushResponseText(answer) == EncodePushResponse(answer).dump(),
+               "EncodePushResponseText == EncodePushResponse().dump()");
 
     for (const Change& c : req.changes)
         if (c.shape_error.empty() && c.op == "upsert") CheckEntity(c);

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "core/db.h"
 #include "core/uuid.h"
 #include "server_harness.h"
 
@@ -235,6 +236,49 @@ TEST_CASE("push: text stored exactly as sent after NFC and trimming") {
     CHECK(r["results"][0]["status"] == "rejected");
     CHECK(r["results"][0]["error"]["code"] == "control_chars");
     CHECK(r["results"][0]["error"]["field"] == "first_name");
+}
+
+// The SQLite store applies a batch without a savepoint per change and, when a change
+// fails half-written (a storage error), applies the batch again with savepoints: only that
+// change is rejected ("storage"), nothing of it stays, the others are applied.
+TEST_CASE("push: a change failing half-written is rejected alone and leaves nothing behind") {
+    TestServer srv;
+    if (srv.Database().rfind("postgresql://", 0) == 0) return;   // SQLite store only
+    TestDevice dev = srv.EnrollDevice("Kiosque panne");
+    std::string a = NewUuid(), broken = NewUuid(), c = NewUuid();
+    {
+        // Its creators row is written, then its sector row fails.
+        std::string err;
+        auto db = comptoir::Db::Open(srv.Database(), &err);
+        REQUIRE_MESSAGE(db, err);
+        REQUIRE_MESSAGE(db->Exec("CREATE TRIGGER inject_failure BEFORE INSERT ON creator_sectors WHEN NEW.creator_id = '" +
+                                     broken + "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+                                 &err),
+                        err);
+    }
+    json changes = json::array({MakeChange(a, "creator", 1, CreatorData("Anna", "Avant", "anna.avant@example.be")),
+                                MakeChange(broken, "creator", 1, CreatorData("Bob", "Panne", "bob.panne@example.be")),
+                                MakeChange(c, "creator", 1, CreatorData("Cleo", "Apres", "cleo.apres@example.be")),
+                                MakeChange(NewUuid(), "need", 1, {{"creator_id", c}, {"item", "materiel.camera"}})});
+    json answer = Push(srv, dev, changes);
+    CHECK(Statuses(answer) == std::vector<std::string>{"applied", "rejected", "applied", "applied"});
+    CHECK(answer["results"][1]["id"] == broken);
+    CHECK(answer["results"][1]["error"]["code"] == "storage");
+    CHECK(ReadBack(srv, a)["creator"]["data"]["last_name"] == "Avant");
+    CHECK(ReadBack(srv, c)["needs"].size() == 1);
+    auto cli = srv.Client();
+    auto gone = GetAuth(cli, "/api/v1/creators/" + broken, srv.AdminToken());
+    REQUIRE(gone);
+    CHECK(gone->status == 404);
+    {
+        std::string err;
+        auto db = comptoir::Db::Open(srv.Database(), &err);
+        REQUIRE(db);
+        REQUIRE(db->Exec("DROP TRIGGER inject_failure", &err));
+    }
+    // Its version was not recorded either: sent again, it is applied (not a duplicate).
+    CHECK(Statuses(Push(srv, dev, json::array({changes[1]}))) == std::vector<std::string>{"applied"});
+    CHECK(ReadBack(srv, broken)["creator"]["data"]["last_name"] == "Panne");
 }
 
 TEST_CASE("pull: reference data by cursor with paging; malformed cursor 400") {

@@ -217,3 +217,44 @@ TEST_CASE("NoteOutboxFailure counts one attempt per listed pending entry only") 
     CHECK(rejected[0].attempts == 1);  // a rejected entry is not retried: untouched
     CHECK(rejected[0].last_error == "invalid_value: email");
 }
+
+TEST_CASE("PendingOutboxAfter reads the entries after the batch in flight, skipping rejected ones") {
+    auto store = OpenWithEvent();
+    for (int i = 0; i < 4; ++i) REQUIRE(store->SaveRegistration(SampleRegistration("a" + std::to_string(i) + "@example.be")).ok);
+    auto all = store->PendingOutbox(100, SIZE_MAX);
+    REQUIRE(all.size() == 12);
+    REQUIRE(store->MarkOutboxResults({{all[5].seq, OutboxOutcome::Rejected}}, {"invalid_value: email"}));
+    auto after = store->PendingOutboxAfter(all[3].seq, 100, SIZE_MAX);
+    REQUIRE(after.size() == 7);  // 4, 6..11: the rejected 5th is not pending
+    CHECK(after[0].seq == all[4].seq);
+    CHECK(after[1].seq == all[6].seq);
+    CHECK(after.back().seq == all[11].seq);
+    for (size_t i = 0; i < after.size(); ++i) {
+        const OutboxEntry& want = all[i == 0 ? 4 : i + 5];
+        CHECK(after[i].record_id == want.record_id);
+        CHECK(after[i].entity == want.entity);
+        CHECK(after[i].op == want.op);
+        CHECK(after[i].version == want.version);
+        CHECK(after[i].updated_at == want.updated_at);
+        CHECK(after[i].data_json == want.data_json);
+    }
+    CHECK(store->PendingOutboxAfter(0, 100, SIZE_MAX).size() == 11);
+    CHECK(store->PendingOutboxAfter(all[3].seq, 2, SIZE_MAX).size() == 2);
+    CHECK(store->PendingOutboxAfter(all[3].seq, 100, 1).size() == 1);  // the first always goes
+    CHECK(store->PendingOutboxAfter(all[11].seq, 100, SIZE_MAX).empty());
+}
+
+TEST_CASE("MarkOutboxResults writes the given settings in the acknowledgement's commit") {
+    auto store = OpenWithEvent();
+    REQUIRE(store->SaveRegistration(SampleRegistration("s@example.be")).ok);
+    auto batch = store->PendingOutbox(100, SIZE_MAX);
+    int commits = 0;
+    store->SetCommitHook([&] { commits++; });
+    std::vector<std::pair<int64_t, OutboxOutcome>> results;
+    for (const auto& e : batch) results.push_back({e.seq, OutboxOutcome::Applied});
+    REQUIRE(store->MarkOutboxResults(results, {}, {{"sync.last_success_at", "2026-11-27T21:00:00Z"}}));
+    CHECK(commits == 1);
+    CHECK(store->PendingCount() == 0);
+    CHECK(store->Setting("sync.last_success_at").value_or("") == "2026-11-27T21:00:00Z");
+    CHECK(store->RejectedCount() == 0);
+}

@@ -80,6 +80,20 @@ SyncConfig Enrolled() {
     return c;
 }
 
+// Answers "applied" to every push until the engine moves on (to the pull), checking each
+// request body first; counts the pushes and the changes sent.
+void AnswerEveryPush(FakeTransport& t, size_t* pushes, size_t* sent,
+                     const std::function<void(const std::string&, const json&)>& check) {
+    while (t.HasCall() && t.Front().method == "POST") {
+        std::string text = t.Front().body;
+        json body = json::parse(text);
+        check(text, body);
+        *sent += body["changes"].size();
+        ++*pushes;
+        t.AnswerPushAll("applied");
+    }
+}
+
 std::unique_ptr<LocalStore> OpenStore() {
     std::string err;
     auto s = LocalStore::Open(":memory:", &err);
@@ -282,17 +296,54 @@ TEST_CASE("sync engine: batches respect the 500-change limit") {
     engine.Configure(Enrolled());
     engine.Tick(0);
     size_t pushes = 0, sent = 0;
-    while (t.HasCall() && t.Front().method == "POST") {
-        json body = json::parse(t.Front().body);
+    AnswerEveryPush(t, &pushes, &sent, [](const std::string& text, const json& body) {
         CHECK(body["changes"].size() <= 500);
-        CHECK(t.Front().body.size() <= size_t(1 << 20));
-        sent += body["changes"].size();
-        pushes++;
-        t.AnswerPushAll("applied");
-    }
+        CHECK(text.size() <= size_t(1 << 20));
+    });
     CHECK(pushes == 2);
     CHECK(sent == 600);
     CHECK(engine.Status().sent_this_run == 600);
+    CHECK(store->PendingCount() == 0);
+}
+
+TEST_CASE("sync engine: the byte limit holds for the whole request body, envelope included") {
+    auto store = OpenStore();
+    for (int i = 0; i < 40; ++i)
+        REQUIRE(store->SaveRegistration(MakeRegistration("b" + std::to_string(i) + "@example.be")).ok);
+    FakeTransport t;
+    SyncEngine engine(*store, t);
+    SyncConfig config = Enrolled();
+    config.max_bytes = 4096;  // a few changes per batch: the envelope and keys matter
+    engine.Configure(config);
+    engine.Tick(0);
+    size_t pushes = 0, sent = 0;
+    AnswerEveryPush(t, &pushes, &sent, [&](const std::string& text, const json& body) {
+        CHECK(text.size() <= config.max_bytes);
+        CHECK(body["changes"].size() >= 2);
+    });
+    CHECK(sent == 80);
+    CHECK(pushes >= 10);
+    CHECK(store->PendingCount() == 0);
+}
+
+TEST_CASE("sync engine: one commit per acknowledged batch, last success included") {
+    auto store = OpenStore();
+    for (int i = 0; i < 300; ++i)
+        REQUIRE(store->SaveRegistration(MakeRegistration("c" + std::to_string(i) + "@example.be")).ok);
+    FakeTransport t;
+    SyncEngine engine(*store, t);
+    engine.Configure(Enrolled());
+    int commits = 0;
+    store->SetCommitHook([&] { commits++; });
+    engine.Tick(0);
+    REQUIRE(t.HasCall());
+    t.AnswerPushAll("applied");
+    CHECK(commits == 1);
+    CHECK(store->PendingCount() == 100);
+    CHECK_FALSE(engine.Status().last_success_at.empty());
+    CHECK(store->Setting("sync.last_success_at").value_or("") == engine.Status().last_success_at);
+    t.AnswerPushAll("applied");
+    CHECK(commits == 2);
     CHECK(store->PendingCount() == 0);
 }
 

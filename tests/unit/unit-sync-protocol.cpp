@@ -263,3 +263,55 @@ TEST_CASE("sync-protocol: entity data decoded, validated and normalized") {
         CHECK(d.error_code == reject::kUnknownEntity);
     }
 }
+
+// The server's push path writes the stored data and its answer as text without a DOM
+// (EncodeEntityDataText, EncodePushResponseText): byte for byte what the DOM codecs dump.
+TEST_CASE("sync-protocol: text encoders write the same bytes as the DOM codecs") {
+    json j = Envelope();
+    j["changes"][0]["data"]["last_name"] = "  Du\"pont\\ Zoe\xCC\x88  ";   // escapes, NFC, trim
+    j["changes"][1]["data"]["comment"] = "Ligne 1\nLigne \"2\" \\ fin \xF0\x9F\x91\x8D";
+    j["changes"][0]["data"]["sectors"] = json::array({"arts-visuels", "musique"});
+    j["changes"][0]["data"]["languages"] = json::array({"fr", "nl"});
+    j["changes"][0]["data"]["work_status"] = {{"statuses", {"salarie"}}, {"ata", true}, {"via_smart", true}};
+    j["changes"][0]["data"]["consents"]["contact"] = {{"given", true}, {"at", "2026-11-27T14:00:00Z"},
+                                                       {"text_version", "fr-2026-1"}};
+    j["changes"].push_back({{"id", "8b3c4d5e-6f70-4a81-9b2c-3d4e5f6a7b8c"}, {"entity", "offer"}, {"op", "upsert"},
+                            {"version", 2},
+                            {"data", {{"creator_id", "6f1c2a9e-3b7d-4c1e-9a2b-1d2e3f4a5b6c"}, {"kind", "materiel"},
+                                      {"description", "Une table\u00a0de montage"}}}});
+    j["changes"].push_back({{"id", "9c4d5e6f-7081-4b92-8c3d-4e5f6a7b8c9d"}, {"entity", "attendance"},
+                            {"op", "upsert"}, {"version", 1},
+                            {"data", {{"creator_id", "6f1c2a9e-3b7d-4c1e-9a2b-1d2e3f4a5b6c"}, {"event_id", "ev-1"},
+                                      {"at", "2026-11-27T14:00:00Z"}}}});
+    PushRequest copied, moved;
+    WireError err;
+    REQUIRE(DecodePushRequest(j, &copied, &err));
+    json consumed = j;
+    REQUIRE(DecodePushRequest(std::move(consumed), &moved, &err));
+    REQUIRE(moved.changes.size() == copied.changes.size());
+    const std::string other = "11111111-2222-4333-8444-555555555555";
+    for (size_t i = 0; i < copied.changes.size(); ++i) {
+        CHECK(moved.changes[i].data == copied.changes[i].data);   // moving loses nothing
+        DecodedEntity e;
+        REQUIRE_MESSAGE(DecodeEntity(copied.changes[i], &e), copied.changes[i].entity << " " << e.error_code);
+        CHECK(EncodeEntityDataText(e) == EncodeEntityData(e).dump());
+        if (e.entity != "creator") {
+            json d = EncodeEntityData(e);
+            d["creator_id"] = other;
+            CHECK(EncodeEntityDataText(e, &other) == d.dump());
+        }
+    }
+    DecodedEntity c;
+    REQUIRE(DecodeEntity(copied.changes[0], &c));
+    CHECK(c.creator.last_name == "Du\"pont\\ Zo\xC3\xAB");   // NFC + trim, rest kept
+
+    PushResponse r;
+    r.batch_id = "b-\"1\"";
+    r.server_time = "2026-11-27T14:00:01Z";
+    CHECK(EncodePushResponseText(r) == EncodePushResponse(r).dump());   // no results
+    r.results = {{"x", "applied", "", "", ""},
+                 {"y", "rejected", "email.invalid", "email", "is not a valid email address"},
+                 {"z\u00e9", "duplicate", "", "", ""},
+                 {"w", "stale", "", "", ""}};
+    CHECK(EncodePushResponseText(r) == EncodePushResponse(r).dump());
+}
