@@ -284,6 +284,12 @@ EM_JS(void, js_idle_timer, (double ms), {
         Module['_comptoir_idle_tick']();
     }, Math.max(0, ms));
 });
+// The admin screens were left (web/js/boot.js): "#admin" leaves the address, so a reload
+// starts the kiosk module (without the admin mode) again.
+EM_JS(void, js_leave_admin, (), {
+    var B = Module['comptoirBoot'];
+    if (B && B.leaveAdmin) B.leaveAdmin();
+});
 // glfwSetWindowSize() of Emscripten 3.1.6 asks for fullscreen when the size equals the
 // screen's (a full-window canvas at dpr 1): resize the canvas through Browser instead;
 // GLFW's resize listener updates its window size.
@@ -294,6 +300,8 @@ EM_JS(void, js_set_canvas_size, (int w, int h), {
 
 // [SECTION] Frame loop
 namespace {
+
+bool IsAdminScreen(Screen s) { return s == Screen::Admin || s == Screen::AdminSignIn; }
 
 // The UI's zoom for a CSS viewport: 1 up to a 1280x800 screen, then growing with the
 // screen (1920x1080 -> 1.35: a kiosk is read at arm's length), at most 1.6; in steps of
@@ -429,6 +437,7 @@ void Frame() {
     DrawApp(w.state, w.services, w.platform, now);
     // A new screen or wizard page settles over a few frames (scroll, widget rectangles).
     if (w.state.screen != before || w.state.scroll_to_top) Wake();
+    if (IsAdminScreen(before) && !IsAdminScreen(w.state.screen)) js_leave_admin();
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(w.window, &fw, &fh);
@@ -458,6 +467,10 @@ int main() {
     if (!glfwInit()) return 1;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    // ImGui draws 2D triangles: no depth or stencil buffer (GLFW asks for both by default),
+    // a cheaper WebGL context to create and megabytes less of GPU memory at HiDPI.
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
     web.window = glfwCreateWindow(800, 600, "Comptoir", nullptr, nullptr);
     if (!web.window) return 1;
     glfwMakeContextCurrent(web.window);

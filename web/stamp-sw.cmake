@@ -1,7 +1,7 @@
 # web/stamp-sw.cmake — writes ${WEB_OUT}/sw.js from ${WEB_SRC}/sw.js with the cache name
 # derived from the content of the built files (cmake -DWEB_SRC=.. -DWEB_OUT=.. -P this).
 set(content "")
-foreach(f index.html comptoir.js comptoir.wasm fonts/NotoSans-Regular.ttf fonts/NotoSans-Bold.ttf)
+foreach(f index.html comptoir.js comptoir.wasm comptoir-admin.js comptoir-admin.wasm fonts/NotoSans-Regular.ttf fonts/NotoSans-Bold.ttf)
   if(EXISTS "${WEB_OUT}/${f}")
     file(SHA256 "${WEB_OUT}/${f}" h)
     string(APPEND content "${h}")

@@ -3,7 +3,8 @@
 // Self-contained; everything lives under Module.comptoirPersist (also globalThis.ComptoirPersist).
 // app/persist_web.cpp drives it through EM_JS; core/page_vfs.h defines the record format.
 //
-// Before main() runs (Module.preRun + a run dependency):
+// As soon as this script runs, in parallel with the wasm download and compile; main()
+// waits for it (Module.preRun + a run dependency):
 //   1. take the device lock (Web Locks 'comptoir-device', ifAvailable) — another tab that
 //      holds it makes this tab inactive (status.otherTab); it waits for the lock and
 //      reloads when it gets it;
@@ -21,6 +22,7 @@
   'use strict';
   var M = typeof Module !== 'undefined' ? Module : (globalThis.Module = {});
   if (M.comptoirPersist) return;
+  if (M.comptoirBoot && M.comptoirBoot.abandoned) return;   // the page runs the admin module (web/js/boot.js)
 
   var DB_NAME = 'comptoir', DB_VERSION = 1, LOCK_NAME = 'comptoir-device';
   var SEQ_KEY = 'comptoir.persist.savedSeq';
@@ -279,9 +281,11 @@
   if (globalThis.document && globalThis.indexedDB) {
     var pre = M.preRun;
     M.preRun = pre ? (Array.isArray(pre) ? pre : [pre]) : [];
+    // Started now, while the wasm downloads and compiles (not after): main() waits for it.
+    var started = P.start();
     M.preRun.push(function () {
       addRunDependency('comptoir-persist');
-      P.start().then(function () { removeRunDependency('comptoir-persist'); });
+      started.then(function () { removeRunDependency('comptoir-persist'); });
     });
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden' && typeof M._comptoir_persist_flush === 'function')

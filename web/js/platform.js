@@ -13,28 +13,58 @@
 (function () {
   'use strict';
   if (typeof window === 'undefined' || typeof document === 'undefined') return;
+  if (Module['comptoirBoot'] && Module['comptoirBoot'].abandoned) return;   // admin module instead (web/js/boot.js)
   var canvas = document.getElementById('canvas');
   var input = document.getElementById('comptoir-input');
   Module['canvas'] = canvas;
 
   // Fonts: shipped once, as fonts/*.ttf (also used by the page's CSS for the overlay
   // input and the loading text, cached by web/sw.js); copied into the wasm file system
-  // before main() so app/main_web.cpp loads them from /fonts. A failed fetch leaves the
-  // file out: ImGui falls back to its built-in font (app/ui.cpp LoadFonts).
+  // before main() so app/main_web.cpp loads them from /fonts. The browser build has no
+  // built-in ImGui font (cmake/Deps.cmake): a font that failed to load is replaced by the
+  // other one (text stays readable, only its weight is wrong); if neither loaded, main()
+  // never starts and the page says so (trilingual) with a reload button.
+  // The fetches start now, while the wasm downloads and compiles; preRun waits for them.
   var FONTS = ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf'];
+  var fontData = Promise.all(FONTS.map(function (name) {
+    return fetch('fonts/' + name).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (buf) {
+      // A TrueType file (not, say, a captive portal's HTML page answered with 200).
+      var b = new Uint8Array(buf, 0, Math.min(4, buf.byteLength));
+      if (b.length < 4 || b[0] !== 0 || b[1] !== 1 || b[2] !== 0 || b[3] !== 0) throw new Error('not a TrueType file');
+      return buf;
+    }).catch(function (e) { console.warn('font ' + name + ' not loaded: ' + e.message); return null; });
+  }));
+  function fontsMissing() {
+    var loading = document.getElementById('loading');
+    if (!loading) return;
+    loading.textContent = '';
+    var box = document.createElement('div');
+    var msg = document.createElement('strong');
+    msg.textContent = 'Comptoir n\u2019a pas pu se charger. \u00b7 Comptoir kon niet laden. \u00b7 Comptoir could not load.';
+    var again = document.createElement('button');
+    again.type = 'button';
+    again.textContent = 'R\u00e9essayer \u00b7 Opnieuw \u00b7 Try again';
+    again.style.cssText = 'font-size:20px;padding:12px 24px;margin-top:16px';
+    again.onclick = function () { window.location.reload(); };
+    box.appendChild(msg);
+    box.appendChild(again);
+    loading.appendChild(box);
+    loading.setAttribute('role', 'alert');
+  }
   var pre = Module['preRun'];
   Module['preRun'] = pre ? (Array.isArray(pre) ? pre : [pre]) : [];
   Module['preRun'].push(function () {
     addRunDependency('comptoir-fonts');
     try { FS.mkdir('/fonts'); } catch (e) {}
-    Promise.all(FONTS.map(function (name) {
-      return fetch('fonts/' + name).then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.arrayBuffer();
-      }).then(function (buf) {
-        FS.writeFile('/fonts/' + name, new Uint8Array(buf));
-      }).catch(function (e) { console.warn('font ' + name + ' not loaded: ' + e.message); });
-    })).then(function () { removeRunDependency('comptoir-fonts'); });
+    fontData.then(function (bufs) {
+      var any = bufs[0] || bufs[1];
+      if (!any) { fontsMissing(); return; }
+      bufs.forEach(function (buf, i) { FS.writeFile('/fonts/' + FONTS[i], new Uint8Array(buf || any)); });
+      removeRunDependency('comptoir-fonts');
+    });
   });
 
   var running = false;          // main() called started()
@@ -308,7 +338,8 @@
   }
   window.addEventListener('online', function () { if (running) Module._comptoir_online(); });
   window.addEventListener('resize', function () { if (running) Module._comptoir_wake(); });
-  // "#admin" typed into an open page: the staff sign-in (app/admin.h OpenAdmin).
+  // "#admin" typed into an open page: the staff sign-in (app/admin.h OpenAdmin; the kiosk
+  // module reloads the page into the admin module: web/js/boot.js).
   window.addEventListener('hashchange', function () {
     if (running && /^#admin\b/.test(window.location.hash || '')) Module._comptoir_open_admin();
   });
