@@ -14,6 +14,7 @@
 //   [SECTION] Exports
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -247,56 +248,57 @@ void LoadReport(AppState& st, AppServices& s) {
               });
 }
 
+// GET /api/v1/reports/needs/{item}/{what} for the open item: sets *loading; the
+// answer is dropped if another item was opened meanwhile; a failure sets *failed
+// (a 401 instead sets *reload, if given: loaded again once signed in); else
+// fill(the array `what` of the body).
+void LoadOpenItemList(AppState& st, AppServices& s, const std::string& item, const char* what, bool* loading,
+                      bool* failed, bool* reload, std::function<void(const json& list)> fill) {
+    *loading = true;
+    *failed = false;
+    AdminCall(st, s, "GET", "/api/v1/reports/needs/" + UrlEncode(item) + "/" + what, "",
+              [&st, item, what, loading, failed, reload, fill = std::move(fill)](const HttpResponse& r) {
+                  if (st.admin.dash.open_item != item) return;   // another item was opened meanwhile
+                  *loading = false;
+                  json j = json::parse(r.body, nullptr, false);
+                  if (r.status != 200 || !j.is_object() || !j[what].is_array()) {
+                      *failed = r.status != 401;
+                      if (r.status == 401 && reload) *reload = true;
+                      return;
+                  }
+                  fill(j[what]);
+              });
+}
+
 void LoadOffers(AppState& st, AppServices& s, const std::string& item) {
     AdminDashboardState& d = st.admin.dash;
     d.offers.clear();
-    d.offers_loading = true;
-    d.offers_failed = false;
-    AdminCall(st, s, "GET", "/api/v1/reports/needs/" + UrlEncode(item) + "/offers", "",
-              [&st, item](const HttpResponse& r) {
-                  AdminDashboardState& d = st.admin.dash;
-                  if (d.open_item != item) return;   // another item was opened meanwhile
-                  d.offers_loading = false;
-                  json j = json::parse(r.body, nullptr, false);
-                  if (r.status != 200 || !j.is_object() || !j["offers"].is_array()) {
-                      d.offers_failed = r.status != 401;   // 401: reloaded with the contacts
-                      return;
-                  }
-                  for (const json& o : j["offers"]) {
-                      if (!o.is_object()) continue;
-                      d.offers.push_back(AdminOffer{o.value("kind", ""), o.value("description", ""),
-                                                    o.value("first_name", ""), o.value("last_name", ""),
-                                                    o.value("email", ""), o.value("match", "") == "item"});
-                  }
-              });
+    // A 401: reloaded with the contacts.
+    LoadOpenItemList(st, s, item, "offers", &d.offers_loading, &d.offers_failed, nullptr, [&d](const json& list) {
+        for (const json& o : list) {
+            if (!o.is_object()) continue;
+            d.offers.push_back(AdminOffer{o.value("kind", ""), o.value("description", ""), o.value("first_name", ""),
+                                          o.value("last_name", ""), o.value("email", ""), o.value("match", "") == "item"});
+        }
+    });
 }
 
 void LoadContacts(AppState& st, AppServices& s, const std::string& item) {
     AdminDashboardState& d = st.admin.dash;
     d.open_item = item;
     d.contacts.clear();
-    d.contacts_loading = true;
-    d.contacts_failed = false;
-    AdminCall(st, s, "GET", "/api/v1/reports/needs/" + UrlEncode(item) + "/contacts", "",
-              [&st, item](const HttpResponse& r) {
-                  AdminDashboardState& d = st.admin.dash;
-                  if (d.open_item != item) return;   // another item was opened meanwhile
-                  d.contacts_loading = false;
-                  json j = json::parse(r.body, nullptr, false);
-                  if (r.status != 200 || !j.is_object() || !j["contacts"].is_array()) {
-                      d.contacts_failed = r.status != 401;
-                      if (r.status == 401) d.contacts_reload = true;
-                      return;
-                  }
-                  for (const json& c : j["contacts"]) {
-                      if (!c.is_object()) continue;
-                      d.contacts.push_back(AdminContact{c.value("first_name", ""), c.value("last_name", ""),
-                                                        c.value("email", ""), c.value("preferred_lang", "")});
-                  }
-                  std::sort(d.contacts.begin(), d.contacts.end(), [](const AdminContact& a, const AdminContact& b) {
-                      return a.last_name + a.first_name < b.last_name + b.first_name;
-                  });
-              });
+    LoadOpenItemList(st, s, item, "contacts", &d.contacts_loading, &d.contacts_failed, &d.contacts_reload,
+                     [&d](const json& list) {
+                         for (const json& c : list) {
+                             if (!c.is_object()) continue;
+                             d.contacts.push_back(AdminContact{c.value("first_name", ""), c.value("last_name", ""),
+                                                               c.value("email", ""), c.value("preferred_lang", "")});
+                         }
+                         std::sort(d.contacts.begin(), d.contacts.end(),
+                                   [](const AdminContact& a, const AdminContact& b) {
+                                       return a.last_name + a.first_name < b.last_name + b.first_name;
+                                   });
+                     });
     LoadOffers(st, s, item);
 }
 

@@ -21,18 +21,9 @@ namespace {
 // [SECTION] Requests
 void LoadAccounts(AppState& st, AppServices& s) {
     AdminAccountsTab& t = st.admin.tabs.accounts;
-    t.loading = true;
-    AdminCall(st, s, "GET", "/api/v1/accounts", "", [&st](const HttpResponse& r) {
-        AdminAccountsTab& t = st.admin.tabs.accounts;
-        t.loading = false;
-        t.loaded = true;
-        if (!adm::Ok(r)) {
-            adm::Fail(&t.notice, r);
-            t.loaded = r.status != 401;   // signed in again: load once more
-            return;
-        }
+    adm::LoadList(st, s, "/api/v1/accounts", {&t.loading, &t.loaded, &t.notice}, [&t](const json& body) {
         t.rows.clear();
-        for (const json& a : adm::Body(r).value("accounts", json::array()))
+        for (const json& a : body.value("accounts", json::array()))
             t.rows.push_back({adm::Str(a, "username"), adm::Str(a, "role"), a.value("disabled", false)});
     });
 }
@@ -104,13 +95,7 @@ void FormPanel(AppState& st, AppServices& s) {
     ui::Heading(T(L, AppText::AdmAccountsNew));
     auto field = [&](const char* key, const char* name, AppText label, std::string* v, ui::FieldKind kind) {
         ui::TextField(key, T(L, label), v, kind, adm::FieldText(t.errors, name, L));
-        if (t.tried && ui::FieldJustLeft(key)) {
-            t.errors.erase(std::remove_if(t.errors.begin(), t.errors.end(),
-                                          [&](const AdminFieldError& e) { return e.field == name; }),
-                           t.errors.end());
-            for (const AdminFieldError& e : CheckAccount(t))
-                if (e.field == name) t.errors.push_back(e);
-        }
+        adm::RecheckOnLeave(key, name, t.tried, &t.errors, [&] { return CheckAccount(t); });
     };
     field("adm.accounts.username", "username", AppText::AdmUsername, &t.username, ui::FieldKind::Email);
     field("adm.accounts.password", "password", AppText::AdmPassword, &t.password, ui::FieldKind::Password);

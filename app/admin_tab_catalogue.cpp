@@ -35,18 +35,9 @@ AdminCatalogueRow RowOf(const json& e) {
 
 void LoadCatalogue(AppState& st, AppServices& s) {
     AdminCatalogueTab& t = st.admin.tabs.catalogue;
-    t.loading = true;
-    AdminCall(st, s, "GET", "/api/v1/catalogue", "", [&st](const HttpResponse& r) {
-        AdminCatalogueTab& t = st.admin.tabs.catalogue;
-        t.loading = false;
-        t.loaded = true;
-        if (!adm::Ok(r)) {
-            adm::Fail(&t.notice, r);
-            t.loaded = r.status != 401;   // signed in again: load once more
-            return;
-        }
+    adm::LoadList(st, s, "/api/v1/catalogue", {&t.loading, &t.loaded, &t.notice}, [&t](const json& body) {
         t.rows.clear();
-        for (const json& e : adm::Body(r).value("entries", json::array())) t.rows.push_back(RowOf(e));
+        for (const json& e : body.value("entries", json::array())) t.rows.push_back(RowOf(e));
         std::stable_sort(t.rows.begin(), t.rows.end(), [](const AdminCatalogueRow& a, const AdminCatalogueRow& b) {
             return a.sort != b.sort ? a.sort < b.sort : a.id < b.id;
         });
@@ -130,13 +121,7 @@ void FormPanel(AppState& st, AppServices& s) {
     ui::Heading(T(L, f.is_new ? AppText::AdmCatalogueNew : AppText::AdmEdit));
     auto field = [&](const char* key, const char* name, const char* label, std::string* v, ui::FieldKind kind) {
         ui::TextField(key, label, v, kind, adm::FieldText(f.errors, name, L));
-        if (f.tried && ui::FieldJustLeft(key)) {
-            f.errors.erase(std::remove_if(f.errors.begin(), f.errors.end(),
-                                          [&](const AdminFieldError& e) { return e.field == name; }),
-                           f.errors.end());
-            for (const AdminFieldError& e : CheckEntry(f))
-                if (e.field == name) f.errors.push_back(e);
-        }
+        adm::RecheckOnLeave(key, name, f.tried, &f.errors, [&] { return CheckEntry(f); });
     };
     if (f.is_new) field("adm.catalogue.form.id", "id", T(L, AppText::AdmCatalogueId), &f.id, ui::FieldKind::Code);
     else adm::InfoRow("adm.catalogue.form.id", "id", f.id);
@@ -158,14 +143,9 @@ void FormPanel(AppState& st, AppServices& s) {
     field("adm.catalogue.form.label_nl", "label_nl", T(L, AppText::AdmLabelNl), &f.label_nl, ui::FieldKind::Text);
     field("adm.catalogue.form.label_en", "label_en", T(L, AppText::AdmLabelEn), &f.label_en, ui::FieldKind::Text);
     field("adm.catalogue.form.sort", "sort", T(L, AppText::AdmCatalogueSort), &f.sort, ui::FieldKind::Number);
-    const float w = ImGui::GetContentRegionAvail().x;
-    const bool side = w >= ui::Px(440);
-    const float bw = side ? (w - ui::Px(12)) * 0.5f : w;
-    if (ui::PrimaryButton("adm.catalogue.form.save", T(L, f.saving ? AppText::AdmSaving : AppText::AdmSave), bw) &&
-        !f.saving)
-        SaveForm(st, s);
-    if (side) ImGui::SameLine(0, ui::Px(12));
-    if (ui::SecondaryButton("adm.catalogue.form.cancel", T(L, AppText::AdmCancel), bw)) {
+    const adm::FormButton tapped = adm::SaveCancelRow("adm.catalogue.form", f.saving, L);
+    if (tapped == adm::FormButton::Save) SaveForm(st, s);
+    if (tapped == adm::FormButton::Cancel) {
         t.form = AdminCatalogueForm{};
         t.notice = {};
         ui::ClearTextFocus();

@@ -35,27 +35,19 @@ std::string FullName(const std::string& first, const std::string& last) {
 
 void Search(AppState& st, AppServices& s, int64_t offset) {
     AdminCreatorsTab& t = st.admin.tabs.creators;
-    t.loading = true;
     t.searched = t.query;
     std::string path = "/api/v1/creators?limit=" + std::to_string(kPageSize) + "&offset=" + std::to_string(offset);
     if (!t.query.empty()) path += "&q=" + adm::UrlEncode(t.query);
     std::string q = t.query;
-    AdminCall(st, s, "GET", path, "", [&st, q, offset](const HttpResponse& r) {
-        AdminCreatorsTab& t = st.admin.tabs.creators;
-        if (t.searched != q) return;   // a newer search is on its way
-        t.loading = false;
-        t.loaded = true;
-        if (!adm::Ok(r)) {
-            adm::Fail(&t.notice, r);
-            t.loaded = r.status != 401;   // signed in again: load once more
-            return;
-        }
-        json j = adm::Body(r);
-        t.rows.clear();
-        for (const json& c : j.value("creators", json::array())) t.rows.push_back(RowOf(c));
-        t.total = j.value("total", int64_t(0));
-        t.offset = offset;
-    });
+    adm::LoadList(
+        st, s, path, {&t.loading, &t.loaded, &t.notice},
+        [&t, offset](const json& j) {
+            t.rows.clear();
+            for (const json& c : j.value("creators", json::array())) t.rows.push_back(RowOf(c));
+            t.total = j.value("total", int64_t(0));
+            t.offset = offset;
+        },
+        [&t, q] { return t.searched == q; });   // else a newer search is on its way
 }
 
 AdminCreatorFields FieldsOf(const json& d) {
@@ -249,17 +241,10 @@ void SaveEdit(AppState& st, AppServices& s) {
 
 void LoadDuplicates(AppState& st, AppServices& s) {
     AdminCreatorsTab& t = st.admin.tabs.creators;
-    t.dups_loading = true;
-    AdminCall(st, s, "GET", "/api/v1/creators/duplicates", "", [&st](const HttpResponse& r) {
-        AdminCreatorsTab& t = st.admin.tabs.creators;
-        t.dups_loading = false;
-        t.dups_loaded = true;
-        if (!adm::Ok(r)) {
-            adm::Fail(&t.notice, r);
-            return;
-        }
+    adm::LoadList(st, s, "/api/v1/creators/duplicates", {&t.dups_loading, &t.dups_loaded, &t.notice, false},
+                  [&t](const json& body) {
         t.dup_groups.clear();
-        for (const json& g : adm::Body(r).value("groups", json::array())) {
+        for (const json& g : body.value("groups", json::array())) {
             std::vector<AdminCreatorRow> rows;
             for (const json& c : g.value("creators", json::array())) rows.push_back(RowOf(c));
             if (rows.size() > 1) t.dup_groups.push_back(std::move(rows));
@@ -454,14 +439,7 @@ void EditForm(AppState& st, AppServices& s) {
         if (two) ImGui::TableNextColumn();
         ui::TextField(key, T(L, label), v, kind, adm::FieldText(t.edit_errors, name, L));
         // Once saved with errors, each field re-checks as it is corrected.
-        if (t.edit_tried && ui::FieldJustLeft(key)) {
-            std::vector<AdminFieldError> now = CheckEdit(f);
-            t.edit_errors.erase(std::remove_if(t.edit_errors.begin(), t.edit_errors.end(),
-                                               [&](const AdminFieldError& e) { return e.field == name; }),
-                                t.edit_errors.end());
-            for (const AdminFieldError& e : now)
-                if (e.field == name) t.edit_errors.push_back(e);
-        }
+        adm::RecheckOnLeave(key, name, t.edit_tried, &t.edit_errors, [&] { return CheckEdit(f); });
     };
     field("adm.creators.edit.first_name", "first_name", AppText::AdmFirstName, &f.first_name, ui::FieldKind::Text);
     field("adm.creators.edit.last_name", "last_name", AppText::AdmLastName, &f.last_name, ui::FieldKind::Text);
@@ -477,14 +455,9 @@ void EditForm(AppState& st, AppServices& s) {
     field("adm.creators.edit.preferred_lang", "preferred_lang", AppText::AdmPreferredLang, &f.preferred_lang,
           ui::FieldKind::Code);
     if (two) ImGui::EndTable();
-    const float w = ImGui::GetContentRegionAvail().x;
-    const bool side = w >= ui::Px(440);
-    const float bw = side ? (w - ui::Px(12)) * 0.5f : w;
-    if (ui::PrimaryButton("adm.creators.edit.save", T(L, t.saving ? AppText::AdmSaving : AppText::AdmSave), bw) &&
-        !t.saving)
-        SaveEdit(st, s);
-    if (side) ImGui::SameLine(0, ui::Px(12));
-    if (ui::SecondaryButton("adm.creators.edit.cancel", T(L, AppText::AdmCancel), bw)) {
+    const adm::FormButton tapped = adm::SaveCancelRow("adm.creators.edit", t.saving, L);
+    if (tapped == adm::FormButton::Save) SaveEdit(st, s);
+    if (tapped == adm::FormButton::Cancel) {
         t.editing = false;
         t.edit_errors.clear();
         t.notice = {};

@@ -20,18 +20,9 @@ namespace {
 // [SECTION] Requests
 void LoadDevices(AppState& st, AppServices& s) {
     AdminDevicesTab& t = st.admin.tabs.devices;
-    t.loading = true;
-    AdminCall(st, s, "GET", "/api/v1/devices", "", [&st](const HttpResponse& r) {
-        AdminDevicesTab& t = st.admin.tabs.devices;
-        t.loading = false;
-        t.loaded = true;
-        if (!adm::Ok(r)) {
-            adm::Fail(&t.notice, r);
-            t.loaded = r.status != 401;   // signed in again: load once more
-            return;
-        }
+    adm::LoadList(st, s, "/api/v1/devices", {&t.loading, &t.loaded, &t.notice}, [&t](const json& body) {
         t.rows.clear();
-        for (const json& d : adm::Body(r).value("devices", json::array())) {
+        for (const json& d : body.value("devices", json::array())) {
             AdminDeviceRow row;
             row.id = adm::Str(d, "id");
             row.name = adm::Str(d, "name");

@@ -39,18 +39,9 @@ void LoadAttendanceCount(AppState& st, AppServices& s, const std::string& id) {
 
 void LoadEvents(AppState& st, AppServices& s) {
     AdminEventsTab& t = st.admin.tabs.events;
-    t.loading = true;
-    AdminCall(st, s, "GET", "/api/v1/events", "", [&st, &s](const HttpResponse& r) {
-        AdminEventsTab& t = st.admin.tabs.events;
-        t.loading = false;
-        t.loaded = true;
-        if (!adm::Ok(r)) {
-            adm::Fail(&t.notice, r);
-            t.loaded = r.status != 401;   // signed in again: load once more
-            return;
-        }
+    adm::LoadList(st, s, "/api/v1/events", {&t.loading, &t.loaded, &t.notice}, [&st, &s, &t](const json& body) {
         t.rows.clear();
-        for (const json& e : adm::Body(r).value("events", json::array()))
+        for (const json& e : body.value("events", json::array()))
             t.rows.push_back({adm::Str(e, "id"), adm::Str(e, "title"), adm::Str(e, "sector"), adm::Str(e, "date"),
                               adm::Str(e, "place"), e.value("retired", false), -1});
         // Newest first: the next meeting is what staff look for.
@@ -153,13 +144,7 @@ void FormPanel(AppState& st, AppServices& s) {
     ui::Heading(T(L, f.id.empty() ? AppText::AdmEventsNew : AppText::AdmEdit));
     auto field = [&](const char* key, const char* name, AppText label, std::string* v, ui::FieldKind kind) {
         ui::TextField(key, T(L, label), v, kind, adm::FieldText(f.errors, name, L));
-        if (f.tried && ui::FieldJustLeft(key)) {
-            f.errors.erase(std::remove_if(f.errors.begin(), f.errors.end(),
-                                          [&](const AdminFieldError& e) { return e.field == name; }),
-                           f.errors.end());
-            for (const AdminFieldError& e : CheckEvent(f))
-                if (e.field == name) f.errors.push_back(e);
-        }
+        adm::RecheckOnLeave(key, name, f.tried, &f.errors, [&] { return CheckEvent(f); });
     };
     field("adm.events.form.title", "title", AppText::AdmEventTitle, &f.title, ui::FieldKind::Text);
     field("adm.events.form.date", "date", AppText::AdmEventDate, &f.date, ui::FieldKind::Text);
@@ -177,14 +162,9 @@ void FormPanel(AppState& st, AppServices& s) {
     if (const char* e = adm::FieldText(f.errors, "sector", L)) ui::ErrorText("adm.events.form.sector.error", e);
     if (!f.id.empty()) ui::CheckBox("adm.events.form.retired", T(L, AppText::AdmEventRetire), &f.retired);
     ImGui::Dummy(ImVec2(0, ui::Px(6)));
-    const float w = ImGui::GetContentRegionAvail().x;
-    const bool side = w >= ui::Px(440);
-    const float bw = side ? (w - ui::Px(12)) * 0.5f : w;
-    if (ui::PrimaryButton("adm.events.form.save", T(L, f.saving ? AppText::AdmSaving : AppText::AdmSave), bw) &&
-        !f.saving)
-        SaveEvent(st, s);
-    if (side) ImGui::SameLine(0, ui::Px(12));
-    if (ui::SecondaryButton("adm.events.form.cancel", T(L, AppText::AdmCancel), bw)) {
+    const adm::FormButton tapped = adm::SaveCancelRow("adm.events.form", f.saving, L);
+    if (tapped == adm::FormButton::Save) SaveEvent(st, s);
+    if (tapped == adm::FormButton::Cancel) {
         t.form = AdminEventForm{};
         t.notice = {};
         ui::ClearTextFocus();

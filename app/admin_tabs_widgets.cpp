@@ -9,6 +9,7 @@
 #include <cfloat>
 #include <cstdio>
 
+#include "app/admin.h"
 #include "app/app_text.h"
 #include "app/ui.h"
 #include "imgui.h"
@@ -92,6 +93,22 @@ std::string FailureText(Lang L, const AdminNotice& n) {
     if (code == "self_lockout" || code == "same_creator" || code == "identity_conflict") return CodeText(L, "", code);
     std::string what = std::to_string(n.error_status) + (code.empty() ? "" : " " + code);
     return Tf(L, AppText::AdmErrOther, what.c_str());
+}
+
+void LoadList(AppState& st, AppServices& s, const std::string& path, ListLoad list,
+              std::function<void(const json& body)> fill, std::function<bool()> current) {
+    *list.loading = true;
+    AdminCall(st, s, "GET", path, "", [list, fill = std::move(fill), current = std::move(current)](const HttpResponse& r) {
+        if (current && !current()) return;
+        *list.loading = false;
+        *list.loaded = true;
+        if (!Ok(r)) {
+            Fail(list.notice, r);
+            if (list.reload_after_sign_in) *list.loaded = r.status != 401;   // signed in again: load once more
+            return;
+        }
+        fill(Body(r));
+    });
 }
 
 // [SECTION] Formatting
@@ -277,6 +294,29 @@ void ReadOnlyText(const char* key, const std::string& text, float height) {
     ImGui::PopFont();
     ImGui::PopID();
     ui::RecordLastItem(key);
+}
+
+FormButton SaveCancelRow(const char* key, bool saving, Lang lang) {
+    const std::string k = key;
+    const float w = ImGui::GetContentRegionAvail().x;
+    const bool side = w >= ui::Px(440);
+    const float bw = side ? (w - ui::Px(12)) * 0.5f : w;
+    FormButton out = FormButton::None;
+    if (ui::PrimaryButton((k + ".save").c_str(), T(lang, saving ? AppText::AdmSaving : AppText::AdmSave), bw) && !saving)
+        out = FormButton::Save;
+    if (side) ImGui::SameLine(0, ui::Px(12));
+    if (ui::SecondaryButton((k + ".cancel").c_str(), T(lang, AppText::AdmCancel), bw)) out = FormButton::Cancel;
+    return out;
+}
+
+void RecheckOnLeave(const char* key, const char* name, bool tried, std::vector<AdminFieldError>* errors,
+                    const std::function<std::vector<AdminFieldError>()>& check) {
+    if (!tried || !ui::FieldJustLeft(key)) return;
+    std::vector<AdminFieldError> now = check();
+    errors->erase(std::remove_if(errors->begin(), errors->end(), [&](const AdminFieldError& e) { return e.field == name; }),
+                  errors->end());
+    for (const AdminFieldError& e : now)
+        if (e.field == name) errors->push_back(e);
 }
 
 }  // namespace comptoir::app::adm

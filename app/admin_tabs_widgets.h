@@ -7,7 +7,12 @@
 //   ui::TextField(key, label, &v, kind, adm::FieldText(form.errors, "email", L));
 //   if (adm::ListRow("adm.events.row.x", title, detail, selected)) ...
 //   if (adm::SplitBegin("adm.events.split")) { ...list...; adm::SplitNext(); ...detail...; adm::SplitEnd(); }
+//   adm::LoadList(st, s, "/api/v1/devices", {&t.loading, &t.loaded, &t.notice},
+//                 [&t](const nlohmann::json& body) { ...fill t.rows... });
+//   switch (adm::SaveCancelRow("adm.events.form", f.saving, L)) { case adm::FormButton::Save: ... }
+//   adm::RecheckOnLeave(key, "email", f.tried, &f.errors, [&] { return CheckEvent(f); });
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +43,22 @@ std::string UrlEncode(const std::string& s);
 std::string ShortTime(const std::string& rfc3339);   // "2026-11-27 14:03" (UTC)
 std::string Join(const std::vector<std::string>& v, const char* sep = ", ");
 
+// [Requests] A list's state that LoadList updates (pointers into AppState, which
+// outlives every call).
+struct ListLoad {
+    bool* loading;
+    bool* loaded;
+    AdminNotice* notice;
+    // A 401 (the session expired; AdminCall asks to sign in again) leaves the list
+    // unloaded, so the tab's next draw loads it once more after the re-sign-in.
+    bool reload_after_sign_in = true;
+};
+// GET `path` for a list: sets *loading; on the answer clears it and marks the list
+// loaded; a failure goes to the notice (adm::Fail), else fill(body). `current`, if
+// given, is asked first: false drops the answer (a newer request is on its way).
+void LoadList(AppState& st, AppServices& s, const std::string& path, ListLoad list,
+              std::function<void(const nlohmann::json& body)> fill, std::function<bool()> current = {});
+
 // Layout: true if there is room for a list and a detail side by side.
 bool Wide();
 // Two columns on wide screens (list | detail); stacked otherwise. SplitBegin returns
@@ -66,6 +87,15 @@ float ButtonWidth(const char* label);
 float SmallButtonWidth(const char* label);
 // After an item: continue on the same line if `next_width` still fits, else wrap.
 void SameLineIfFits(float next_width);
+// A form's Save / Cancel buttons ("<key>.save", "<key>.cancel"): side by side when
+// there is room, else stacked full width. While `saving`, Save reads "Saving…" and
+// does nothing. Returns the button tapped this frame.
+enum class FormButton { None, Save, Cancel };
+FormButton SaveCancelRow(const char* key, bool saving, Lang lang);
+// Once a form was tried (saved with errors), leaving the field `key` checks its value
+// `name` again: the field's errors become those check() gives for it.
+void RecheckOnLeave(const char* key, const char* name, bool tried, std::vector<AdminFieldError>* errors,
+                    const std::function<std::vector<AdminFieldError>()>& check);
 // A read-only multi-line text (GDPR export when no download is possible).
 void ReadOnlyText(const char* key, const std::string& text, float height);
 

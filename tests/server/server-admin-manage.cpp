@@ -31,11 +31,8 @@ json PulledEntity(httplib::Client& cli, const std::string& token, const std::str
 }  // namespace
 
 TEST_CASE("events, per-device current event, catalogue, devices and accounts") {
-    TestServer srv;
-    REQUIRE(srv.Running());
-    auto cli = srv.Client();
-    std::string admin = srv.AdminToken();
-    std::string staff = StaffToken(srv, "staff-manage");
+    AdminSetup setup("staff-manage");
+    auto& [srv, cli, admin, staff] = setup;
     TestDevice a = srv.EnrollDevice("Kiosque A");
     TestDevice b = srv.EnrollDevice("Kiosque B");
 
@@ -159,11 +156,8 @@ TEST_CASE("events, per-device current event, catalogue, devices and accounts") {
 }
 
 TEST_CASE("creators: search, edit with audit trail, duplicates, merge; needs contacts and trend") {
-    TestServer srv;
-    REQUIRE(srv.Running());
-    auto cli = srv.Client();
-    std::string admin = srv.AdminToken();
-    std::string staff = StaffToken(srv, "staff-creators");
+    AdminSetup setup("staff-creators");
+    auto& [srv, cli, admin, staff] = setup;
     TestDevice dev = srv.EnrollDevice("Kiosque créateurs");
     REQUIRE(Call(cli, "POST", "/api/v1/events", R"({"id":"e1","title":"Un","date":"2026-01-10"})", staff)->status == 201);
     REQUIRE(Call(cli, "POST", "/api/v1/events", R"({"id":"e2","title":"Deux","date":"2026-02-10"})", staff)->status == 201);

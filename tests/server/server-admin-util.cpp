@@ -21,6 +21,12 @@ std::string StaffToken(TestServer& srv, const std::string& username) {
     return Body(r)["token"].get<std::string>();
 }
 
+AdminSetup::AdminSetup(const std::string& staff_name) : cli(srv.Client()) {
+    REQUIRE(srv.Running());
+    admin = srv.AdminToken();
+    staff = StaffToken(srv, staff_name);
+}
+
 httplib::Result Call(httplib::Client& cli, const std::string& method, const std::string& path,
                      const std::string& body, const std::string& token) {
     httplib::Headers h;

@@ -12,11 +12,8 @@ using namespace testsrv;
 using comptoir::NewUuid;
 
 TEST_CASE("roles: every admin endpoint x {anonymous, device, revoked device, staff, admin}") {
-    TestServer srv;
-    REQUIRE(srv.Running());
-    auto cli = srv.Client();
-    std::string admin = srv.AdminToken();
-    std::string staff = StaffToken(srv, "staff-matrix");
+    AdminSetup setup("staff-matrix");
+    auto& [srv, cli, admin, staff] = setup;
     TestDevice dev = srv.EnrollDevice("Kiosque matrice");
     TestDevice gone = srv.EnrollDevice("Kiosque révoqué");
     REQUIRE(srv.Cli({"device", "revoke", gone.id}).exit_code == 0);
@@ -116,11 +113,8 @@ TEST_CASE("roles: every admin endpoint x {anonymous, device, revoked device, sta
 }
 
 TEST_CASE("GDPR: export everything about a person, then erase: gone everywhere, totals unchanged") {
-    TestServer srv;
-    REQUIRE(srv.Running());
-    auto cli = srv.Client();
-    std::string admin = srv.AdminToken();
-    std::string staff = StaffToken(srv, "staff-gdpr");
+    AdminSetup setup("staff-gdpr");
+    auto& [srv, cli, admin, staff] = setup;
     TestDevice dev = srv.EnrollDevice("Kiosque RGPD");
     TestDevice dev2 = srv.EnrollDevice("Tablette RGPD");
     auto ev = Call(cli, "POST", "/api/v1/events", R"({"id":"salon-2026","title":"Salon","date":"2026-11-27","sector":"cinema"})", staff);
