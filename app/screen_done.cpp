@@ -9,6 +9,7 @@ namespace comptoir::app {
 void DrawDoneScreen(AppState& st, AppServices& s) {
     const Lang L = st.lang;
     ImGui::Dummy(ImVec2(0, ui::Px(24)));
+    ui::VCenterRest("done.centre");   // a kiosk's tall screen: not all at the top
     ui::SuccessBanner("done.title", T(L, AppText::DoneTitle));
     ImGui::Dummy(ImVec2(0, ui::Px(8)));
     // A phone keeps nothing once the server has it: say where the registration goes.

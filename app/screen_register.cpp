@@ -194,12 +194,22 @@ void Field(RegistrationForm& f, const char* key, const char* field, AppText labe
 // [SECTION] Step pages
 void StepIdentity(RegistrationForm& f, Lang L) {
     ui::Heading(T(L, AppText::RegIdentity));
+    // Side by side on a wide screen (so "Next" shows without scrolling on a kiosk),
+    // stacked on a phone; row by row, so Tab follows the reading order.
+    ui::PairsBegin("reg.identity.pairs");
+    ui::PairsNext();
     Field(f, "reg.first_name", "first_name", AppText::RegFirstName, &f.first_name, ui::FieldKind::Text, L);
+    ui::PairsNext();
     Field(f, "reg.last_name", "last_name", AppText::RegLastName, &f.last_name, ui::FieldKind::Text, L);
+    ui::PairsNext();
     Field(f, "reg.email", "email", AppText::RegEmail, &f.email, ui::FieldKind::Email, L);
+    ui::PairsNext();
     Field(f, "reg.phone", "phone", AppText::RegPhone, &f.phone, ui::FieldKind::Phone, L);
+    ui::PairsNext();
     Field(f, "reg.postcode", "postcode", AppText::RegPostcode, &f.postcode, ui::FieldKind::Number, L);
+    ui::PairsNext();
     Field(f, "reg.commune", "commune", AppText::RegCommune, &f.commune, ui::FieldKind::Text, L);
+    ui::PairsEnd();
 }
 
 void StepSectors(RegistrationForm& f, AppServices& s, Lang L) {
@@ -415,8 +425,10 @@ void StepConsents(RegistrationForm& f, Lang L) {
 }
 
 // One summary section: title, lines, an edit link to its step.
-void SummarySection(AppState& st, WizardStep step, AppText title, const std::vector<std::string>& lines) {
+void SummarySection(AppState& st, WizardStep step, AppText title, const std::vector<std::string>& lines,
+                    bool compact) {
     const Lang L = st.lang;
+    ui::PairsNext();
     ImGui::Dummy(ImVec2(0, ui::Px(6)));
     // Heading on the left (wrapped before the button), "Edit" on the right.
     const char* edit = T(L, AppText::RegEdit);
@@ -424,7 +436,7 @@ void SummarySection(AppState& st, WizardStep step, AppText title, const std::vec
     const float bw = ImGui::CalcTextSize(edit).x + ui::Px(56);
     ImGui::PopFont();
     const ImVec2 top = ImGui::GetCursorPos();
-    const float right = ImGui::GetWindowContentRegionMax().x;
+    const float right = ImGui::GetContentRegionMax().x;   // of the column, in two columns
     ImGui::SetCursorPosY(top.y + ui::Px(12));
     ImGui::PushFont(ui::GetFonts().heading);
     ImGui::PushTextWrapPos(right - bw - ui::Px(12));
@@ -441,8 +453,11 @@ void SummarySection(AppState& st, WizardStep step, AppText title, const std::vec
     ImGui::SetCursorPosY(std::max(heading_bottom, ImGui::GetCursorPosY()));
     std::string skey = std::string("sum.") + WizardStepName(step);
     ImGui::BeginGroup();
+    // Two columns (a kiosk): the lines of a section close together, not one per tap row.
+    if (compact) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, ui::Px(2)));
     for (const std::string& l : lines) ui::Paragraph(l.c_str());
     if (lines.empty()) ui::MutedText("—");
+    if (compact) ImGui::PopStyleVar();
     ImGui::EndGroup();
     ui::RecordLastItem(skey.c_str());
 }
@@ -458,10 +473,13 @@ void StepSummary(AppState& st, AppServices& s) {
     const Lang L = st.lang;
     ui::Heading(T(L, AppText::RegSummary));
     ui::MutedText(T(L, AppText::RegSummaryHint));
+    // Two sections a row on a wide screen, so the whole summary and "Save" fit a kiosk.
+    const bool compact = ui::WideContent();
+    ui::PairsBegin("sum.pairs");
     std::vector<std::string> id = {f.first_name + " " + f.last_name, f.email};
     if (!f.phone.empty()) id.push_back(f.phone);
     if (!f.postcode.empty() || !f.commune.empty()) id.push_back(f.postcode + " " + f.commune);
-    SummarySection(st, WizardStep::Identity, AppText::RegIdentity, id);
+    SummarySection(st, WizardStep::Identity, AppText::RegIdentity, id, compact);
 
     auto labels = [&](const std::vector<CatalogueEntry>& cat, const std::vector<std::string>& ids) {
         std::vector<std::string> out;
@@ -474,7 +492,7 @@ void StepSummary(AppState& st, AppServices& s) {
     std::vector<std::string> sec = {Join(labels(Sectors(s), f.sectors))};
     if (!f.professions.empty()) sec.push_back(Join(labels(Professions(s), f.professions)));
     if (!f.other_profession.empty()) sec.push_back(f.other_profession);
-    SummarySection(st, WizardStep::Sectors, AppText::RegSector, sec);
+    SummarySection(st, WizardStep::Sectors, AppText::RegSector, sec, compact);
 
     std::vector<std::string> work;
     static const std::pair<const char*, Text> kStatus[] = {
@@ -491,7 +509,7 @@ void StepSummary(AppState& st, AppServices& s) {
     }
     if (f.arts_allowance) work.push_back(Tr(L, Text::StatusArtsAllowance));
     if (f.via_smart) work.push_back(Tr(L, Text::StatusViaSmart));
-    SummarySection(st, WizardStep::Work, AppText::RegWork, work);
+    SummarySection(st, WizardStep::Work, AppText::RegWork, work, compact);
 
     std::vector<CatalogueEntry> items = NeedItems(s);
     std::vector<std::string> needs;
@@ -501,21 +519,22 @@ void StepSummary(AppState& st, AppServices& s) {
         if (!n.comment.empty()) line += " — " + n.comment;
         needs.push_back(line);
     }
-    SummarySection(st, WizardStep::Needs, AppText::RegNeeds, needs);
+    SummarySection(st, WizardStep::Needs, AppText::RegNeeds, needs, compact);
 
     std::vector<std::string> offers;
     for (const OfferForm& o : f.offers) {
         Text kind = o.kind == "materiel" ? Text::OfferMateriel : o.kind == "espace" ? Text::OfferEspace : Text::OfferCompetence;
         offers.push_back("• " + std::string(Tr(L, kind)) + " — " + o.description);
     }
-    SummarySection(st, WizardStep::Offers, AppText::RegOffers, offers);
+    SummarySection(st, WizardStep::Offers, AppText::RegOffers, offers, compact);
 
     std::vector<std::string> consents;
     if (f.consent_processing) consents.push_back(T(L, AppText::RegSumProcessing));
     if (f.consent_contact) consents.push_back(T(L, AppText::RegConsentContact));
     if (f.consent_newsletter) consents.push_back(T(L, AppText::RegConsentNewsletter));
     if (f.consent_directory) consents.push_back(T(L, AppText::RegConsentDirectory));
-    SummarySection(st, WizardStep::Consents, AppText::RegConsentTitle, consents);
+    SummarySection(st, WizardStep::Consents, AppText::RegConsentTitle, consents, compact);
+    ui::PairsEnd();
 }
 
 }  // namespace

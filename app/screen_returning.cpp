@@ -15,7 +15,8 @@ void DrawReturningScreen(AppState& st, AppServices& s) {
         f.result = ReturningForm::Result::None;
     const float w = ImGui::GetContentRegionAvail().x;
     if (f.result == ReturningForm::Result::None) {
-        if (ui::PrimaryButton("ret.find", T(L, AppText::RetFind), w)) {
+        const bool enter = ui::TakeSubmit();   // Enter in the email field (keyboard)
+        if (ui::PrimaryButton("ret.find", T(L, AppText::RetFind), w) || enter) {
             ui::ClearTextFocus();
             if (auto found = FindReturning(s, f.email)) {
                 f.first_name = found->first_name;

@@ -67,7 +67,8 @@ void DrawSetupScreen(AppState& st, AppServices& s) {
         ui::RecordLastItem("setup.working");
         return;
     }
-    if (ui::PrimaryButton("setup.submit", T(L, AppText::SetupSubmit), ImGui::GetContentRegionAvail().x)) {
+    const bool enter = ui::TakeSubmit();   // Enter after the last field (keyboard)
+    if (ui::PrimaryButton("setup.submit", T(L, AppText::SetupSubmit), ImGui::GetContentRegionAvail().x) || enter) {
         f.tried = true;
         f.failure.clear();
         bool valid = !f.code.empty() && !f.device_name.empty() && IsValidPinFormat(f.pin) && f.pin == f.pin_again;

@@ -9,6 +9,7 @@ namespace comptoir::app {
 void DrawStorageErrorScreen(AppState& st, AppServices& s) {
     const Lang L = st.lang;
     ImGui::Dummy(ImVec2(0, ui::Px(24)));
+    ui::VCenterRest("storage.centre");   // a kiosk's tall screen: not all at the top
     if (s.open_error == PersistError::OtherTab) {
         ui::ErrorText("storage.error", T(L, AppText::OtherTab));
     } else {

@@ -7,6 +7,7 @@
 //   [SECTION] Check boxes and chips
 #include "app/ui.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -65,12 +66,23 @@ struct UiState {
     std::string left_now;                  // ...visible to this frame's FieldJustLeft
     float chip_right = 0;                  // right edge for chip flow
     bool chip_first = true;
+    // Native (ImGui::InputText) keyboard path, same behaviour as the web overlay:
+    std::string native_enter_from;         // Enter left this field this frame
+    std::string native_active;             // the field being edited in this frame
+    std::string editing_key, editing_value;  // ...at the end of the last frame (EditingField)
+    std::string native_focus;              // focus (activate) this field in the next frame
 };
 UiState g;
 
 }  // namespace
 
 float Px(float css_px) { return css_px * g.platform.dpr * g.platform.zoom; }
+
+float ZoomForViewport(float css_w, float css_h) {
+    float z = std::min(css_w / 1280.0f, css_h / 800.0f);
+    z = std::clamp(z, 1.0f, 1.6f);
+    return std::floor(z * 20.0f + 0.001f) / 20.0f;
+}
 
 // [SECTION] Fonts and theme
 bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, float dpr) {
@@ -97,11 +109,20 @@ bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, floa
     g.fonts.small = load(regular_ttf, 16);
     bool ok = g.fonts.body && g.fonts.bold && g.fonts.heading && g.fonts.title && g.fonts.small;
     if (!ok) {
-        io.Fonts->Clear();
-        ImFontConfig def;
-        def.SizePixels = 13.0f * dpr;
-        ImFont* f = io.Fonts->AddFontDefault(&def);
-        g.fonts = Fonts{f, f, f, f, f};
+        // A face that did not load: a loaded one stands in (readable, wrong weight or size).
+        ImFont* any = g.fonts.body ? g.fonts.body : g.fonts.bold ? g.fonts.bold : g.fonts.small;
+        if (any) {
+            for (ImFont** f : {&g.fonts.body, &g.fonts.bold, &g.fonts.heading, &g.fonts.title, &g.fonts.small})
+                if (!*f) *f = any;
+        } else {
+            // None: ImGui's built-in font. The browser build has none (cmake/Deps.cmake):
+            // there web/js/platform.js never starts main() without a font file.
+            io.Fonts->Clear();
+            ImFontConfig def;
+            def.SizePixels = 13.0f * dpr;
+            ImFont* f = io.Fonts->AddFontDefault(&def);
+            g.fonts = Fonts{f, f, f, f, f};
+        }
     }
     io.FontDefault = g.fonts.body;
     io.Fonts->Build();
@@ -159,6 +180,7 @@ void BeginFrame(const UiPlatform& platform) {
 }
 
 void EndFrame() {
+    g.submit = false;   // a submit is for the frame right after Enter: a screen without a form drops it
     if (g.move_focus != 0 && !g.fields.empty()) {
         int at = -1;
         for (size_t i = 0; i < g.fields.size(); ++i)
@@ -179,6 +201,34 @@ void EndFrame() {
     }
     g.move_focus = 0;
     g.enter = false;
+    if (!g.platform.text_overlay && ImGui::GetCurrentContext() && !g.fields.empty() &&
+        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Tab), true) && !ImGui::GetIO().KeyCtrl && !ImGui::GetIO().KeyAlt) {
+        // Native Tab / Shift+Tab: the next / previous text field; from no field, the first /
+        // the last one; past either end, editing stops (like the browser's overlay).
+        const int n = static_cast<int>(g.fields.size());
+        const bool back = ImGui::GetIO().KeyShift;
+        int at = -1;
+        for (int i = 0; i < n; ++i)
+            if (g.fields[static_cast<size_t>(i)].key == g.native_active) at = i;
+        const int next = at < 0 ? (back ? n - 1 : 0) : at + (back ? -1 : 1);
+        if (next >= 0 && next < n) g.native_focus = g.fields[static_cast<size_t>(next)].key;
+        else ImGui::ClearActiveID();
+        // ImGui does not report a field deactivated by another one's activation: say it here
+        // (FieldJustLeft in the next frame: its validation message shows).
+        if (at >= 0) g.just_left = g.native_active;
+    }
+    g.editing_key = g.native_active;
+    if (g.editing_key.empty()) g.editing_value.clear();
+    g.native_active.clear();
+    if (!g.native_enter_from.empty()) {
+        // Native Enter: the next text field of the screen, or "Next"/"Save" after the last.
+        int at = -1;
+        for (size_t i = 0; i < g.fields.size(); ++i)
+            if (g.fields[i].key == g.native_enter_from) at = static_cast<int>(i);
+        if (at >= 0 && at + 1 < static_cast<int>(g.fields.size())) g.native_focus = g.fields[at + 1].key;
+        else if (at >= 0) g.submit = true;
+        g.native_enter_from.clear();
+    }
     g.has_pending = false;   // a value for a field not drawn this frame has nowhere to go
     if (g.deactivate) {
         g.deactivate = false;
@@ -209,6 +259,17 @@ bool TakeSubmit() {
 }
 
 const std::vector<WidgetRect>& Widgets() { return g.last_widgets; }
+
+bool EditingField(std::string* key, std::string* value) {
+    if (g.platform.text_overlay) {
+        *key = g.overlay.key;
+        *value = g.overlay.value;
+    } else {
+        *key = g.editing_key;
+        *value = g.editing_value;
+    }
+    return !key->empty();
+}
 
 void RecordLastItem(const char* key, bool text_field) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -349,14 +410,38 @@ bool TextField(const char* key, const char* label, std::string* value, FieldKind
         ImGui::SetNextItemWidth(width);
         ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
                             ImVec2(Px(14), (height - ImGui::GetFontSize()) * 0.5f));
+        // Tab / Enter in another field chose this one: activate it as ImGui's keyboard
+        // navigation would (the root window has no ImGui navigation of its own).
+        // A field off screen is not submitted to ImGui (clipped): scroll it into view
+        // first, activate it in the next frame.
+        bool focus_now = false;
+        if (g.native_focus == key) {
+            if (ImGui::IsRectVisible(ImVec2(width, height))) {
+                ImGui::GetCurrentContext()->NavActivateInputId = ImGui::GetID("##field");
+                g.native_focus.clear();
+                focus_now = true;
+            } else {
+                ImGui::SetScrollHereY(0.5f);
+            }
+        }
         changed = ImGui::InputText("##field", value->data(), value->capacity() + 1, flags, ResizeCallback, value);
+        if (focus_now) ImGui::GetCurrentContext()->NavActivateInputId = 0;
+        if (ImGui::IsItemActive()) {
+            g.native_active = key;
+            g.editing_value = *value;
+        }
         ImGui::PopStyleVar();
         if (has_error) ImGui::PopStyleColor();
-        if (ImGui::IsItemDeactivated()) g.left_now = key;
-        if (ImGui::IsItemActive() && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
-                                      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false)))
-            g.submit = true;
+        if (ImGui::IsItemDeactivated()) {
+            g.left_now = key;
+            // InputText gives up its focus on Enter: move on like the web overlay does.
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+                ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))
+                g.native_enter_from = key;
+        }
         RecordLastItem(key, true);
+        const WidgetRect& r = g.widgets.back();
+        g.fields.push_back({key, std::string(), kind, r.x, r.y, r.w, r.h});
     } else {
         if (g.has_pending && g.pending_key == key) {
             if (*value != g.pending_value) {
@@ -434,6 +519,8 @@ void TextOverlayEnter() {
 void TextOverlayDeactivate() { g.deactivate = true; }
 
 void ClearTextFocus() {
+    g.native_focus.clear();
+    g.native_enter_from.clear();
     g.overlay.key.clear();
     g.overlay.active = false;
     g.deactivate = false;
@@ -450,6 +537,8 @@ void WipeEditingState() {
     g.fields.clear();
     g.submit = g.enter = false;
     g.move_focus = 0;
+    g.native_enter_from.clear();
+    g.native_focus.clear();
     g.end_key.clear();
     g.just_left.clear();
     g.left_now.clear();
@@ -496,6 +585,79 @@ void ChipRowBegin() {
 }
 
 void ChipRowEnd() { g.chip_first = true; }
+
+// [SECTION] Layout helpers
+// Two fields side by side need about 2 x 280 CSS px of column (at the UI's zoom).
+bool WideContent() { return ImGui::GetContentRegionAvail().x >= Px(560); }
+
+namespace {
+// Pairs are laid out with groups and a narrowed content region (not an ImGui table: the
+// table code would add ~9 kB brotli to the kiosk's download for this one layout).
+struct Pairs {
+    bool on = false;      // PairsBegin found a wide column (pairs do not nest)
+    int cell = -1;        // index of the open cell, -1 before the first PairsNext
+    float x0 = 0, col = 0, gutter = 0, work_max = 0, content_max = 0;
+};
+Pairs g_pairs;
+
+void PairsCloseCell() {
+    if (g_pairs.cell < 0) return;
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    ImGui::EndGroup();
+    w->WorkRect.Max.x = g_pairs.work_max;
+    w->ContentRegionRect.Max.x = g_pairs.content_max;
+}
+}  // namespace
+
+void PairsBegin(const char*) {
+    g_pairs = Pairs{};
+    if (!WideContent()) return;
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    g_pairs.on = true;
+    g_pairs.gutter = Px(24);
+    g_pairs.x0 = ImGui::GetCursorScreenPos().x;
+    g_pairs.col = (ImGui::GetContentRegionAvail().x - g_pairs.gutter) * 0.5f;
+    g_pairs.work_max = w->WorkRect.Max.x;
+    g_pairs.content_max = w->ContentRegionRect.Max.x;
+}
+
+void PairsNext() {
+    if (!g_pairs.on) return;
+    PairsCloseCell();
+    ++g_pairs.cell;
+    const bool right = g_pairs.cell % 2 == 1;
+    // Left cells start a new line under the taller cell of the row above; right cells
+    // sit on the same line as their left neighbour.
+    if (right) ImGui::SameLine(0, 0);
+    const float left = g_pairs.x0 + (right ? g_pairs.col + g_pairs.gutter : 0.0f);
+    ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    w->WorkRect.Max.x = left + g_pairs.col;
+    w->ContentRegionRect.Max.x = left + g_pairs.col;
+    ImGui::BeginGroup();
+}
+
+void PairsEnd() {
+    if (!g_pairs.on) return;
+    PairsCloseCell();
+    g_pairs = Pairs{};
+}
+
+void VCenterRest(const char* id) {
+    if (!WideContent()) return;
+    // ContentSize is the last frame's, which included the offset given then.
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    ImGuiStorage* store = ImGui::GetStateStorage();
+    const ImGuiID key = ImGui::GetID(id);
+    const float last_offset = store->GetFloat(key, -1.0f);
+    float offset = 0;
+    if (last_offset >= 0) {   // a frame was measured: not the first one of this page
+        const float visible = w->Size.y - 2 * w->WindowPadding.y;
+        offset = std::max(0.0f, (visible - (w->ContentSize.y - last_offset)) * 0.5f);
+    }
+    store->SetFloat(key, offset);
+    if (offset > 0) ImGui::Dummy(ImVec2(0, offset));
+}
 
 bool Chip(const char* key, const char* label, bool selected) {
     ImGui::PushID(key);

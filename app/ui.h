@@ -48,6 +48,9 @@ bool LoadFonts(const std::string& regular_ttf, const std::string& bold_ttf, floa
 const Fonts& GetFonts();
 void ApplyTheme(float dpr);
 float Px(float css_px);        // CSS px -> physical px for the current frame
+// The UI's zoom for a viewport in CSS px: 1 up to 1280x800, then growing with the screen
+// (1920x1080 -> 1.35: a kiosk is read at arm's length), at most 1.6, in steps of 0.05.
+float ZoomForViewport(float css_w, float css_h);
 
 // --- frame ---
 void BeginFrame(const UiPlatform& platform);
@@ -62,6 +65,9 @@ struct WidgetRect {
 const std::vector<WidgetRect>& Widgets();   // of the last frame
 void RecordLastItem(const char* key, bool text_field = false);
 std::string WidgetsJson();
+// The text field being edited in the last frame and its text (native: ImGui::InputText).
+// Test hooks only (the native kiosk's --state-file; the browser tests read the DOM input).
+bool EditingField(std::string* key, std::string* value);
 
 // --- widgets ---
 void Title(const char* text);
@@ -85,6 +91,23 @@ bool CheckBox(const char* key, const char* label, bool* value);   // big, wrappe
 bool Chip(const char* key, const char* label, bool selected);     // toggle pill, flows on a line
 void ChipRowBegin();
 void ChipRowEnd();
+// --- layout ---
+// True when the content column is wide enough for two fields side by side (kiosk,
+// tablet, desktop); false on a phone.
+bool WideContent();
+// Pairs of widgets side by side on a wide column, one under the other on a phone:
+//   ui::PairsBegin("reg.identity");
+//   ui::PairsNext(); ...left...; ui::PairsNext(); ...right...; ui::PairsNext(); ...
+//   ui::PairsEnd();
+// Cells fill row by row, so the drawing (and Tab) order stays the reading order.
+void PairsBegin(const char* id);
+void PairsNext();
+void PairsEnd();
+// On a wide screen, moves what the screen draws from here on (and the sync line under
+// it) down to the vertical middle of the space the page leaves free; nothing on a phone
+// or when the page fills the window. Uses the last frame's height (the app draws 2-3
+// frames per change, so the first frame of a page is at the top, the next centred).
+void VCenterRest(const char* id);
 // A QR code of `text` (qrcodegen, medium error correction) drawn with rectangles,
 // dark on white with the 4-module quiet zone, `side` physical px wide. Returns false
 // (and draws nothing) if the text does not fit in a QR code.
