@@ -341,6 +341,9 @@ TEST_CASE("PurgeAcknowledged blanks personal data once everything is acknowledge
     CHECK(again.creator_id != res.creator_id);
 }
 
+// Native only: the browser build compiles SQLite without WAL (SQLITE_OMIT_WAL, see
+// cmake/Deps.cmake) — its database lives in IndexedDB pages, never in a -wal file.
+#ifndef __EMSCRIPTEN__
 TEST_CASE("UseDurableWal: a native file in WAL with synchronous=FULL keeps every commit") {
     std::string path = "/tmp/comptoir-unit-wal-" + NewUuid() + ".db";
     auto read_bytes = [](const std::string& p) {
@@ -394,3 +397,4 @@ TEST_CASE("UseDurableWal: a native file in WAL with synchronous=FULL keeps every
     }
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
+#endif  // __EMSCRIPTEN__
