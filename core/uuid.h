@@ -1,6 +1,7 @@
-// core/uuid.h — record ids made on the device (UUID version 4, RFC 9562).
+// core/uuid.h — record ids made on the device (UUID version 7, RFC 9562: time-ordered,
+// so they append to the indexes instead of scattering over them; see uuid.cpp).
 //
-//   std::string id = NewUuid();    // "3f1c…-4…-[89ab]…", lowercase
+//   std::string id = NewUuid();    // "0190f3c2-…-7…-[89ab]…", lowercase; later ids sort after
 //   IsUuid(id)                     // syntax check: 8-4-4-4-12 hex digits, any case
 #pragma once
 #include <string>

@@ -666,6 +666,7 @@ struct App {
     void MetricsText(const httplib::Request&, httplib::Response& res) {
         std::string out;
         int64_t creators = store->CountCreators();
+        ServerStore::PushCommitStats commits = store->PushCommits();
         std::lock_guard<std::mutex> lock(metrics.mutex);
         out += "# HELP comptoir_http_requests_total HTTP requests by route and status.\n";
         out += "# TYPE comptoir_http_requests_total counter\n";
@@ -683,6 +684,11 @@ struct App {
                    std::to_string(metrics.push_changes[s]) + "\n";
         out += "# TYPE comptoir_push_batches_replayed_total counter\ncomptoir_push_batches_replayed_total " +
                std::to_string(metrics.batches_replayed) + "\n";
+        out += "# HELP comptoir_push_commits_total Push transactions committed (group commit: one may hold "
+               "several devices' batches).\n# TYPE comptoir_push_commits_total counter\ncomptoir_push_commits_total " +
+               std::to_string(commits.commits) + "\n";
+        out += "# TYPE comptoir_push_batches_committed_total counter\ncomptoir_push_batches_committed_total " +
+               std::to_string(commits.batches) + "\n";
         out += "# TYPE comptoir_login_failures_total counter\ncomptoir_login_failures_total " +
                std::to_string(metrics.login_failures) + "\n";
         out += "# TYPE comptoir_creators gauge\ncomptoir_creators " + std::to_string(creators) + "\n";

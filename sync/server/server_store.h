@@ -8,8 +8,9 @@
 //   PushOutcome o = store->ApplyPush(device_id, req, prepared, NowRfc3339(), &answer_json);
 //
 // Invariants (every backend):
-//  1. A push batch is applied in one transaction, its answer stored with it (batches):
-//     replaying a batch_id returns that stored answer and changes nothing.
+//  1. A push batch is applied atomically (its own transaction, or its own savepoint in a
+//     group committed together), its answer stored with it (batches), and answered only
+//     after the commit: replaying a batch_id returns that stored answer and changes nothing.
 //  2. record_versions keeps, per (entity, id as sent), the highest version applied, also
 //     after a delete: same version -> duplicate, lower -> stale.
 //  3. One creator per identity key (EmailIdentityKey of the normalized email). A second
@@ -132,6 +133,12 @@ public:
     virtual PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
                                   const std::vector<PreparedChange>& changes,
                                   const std::string& now, std::string* answer_json) = 0;
+    // Push transactions committed and the batches they held (a group commit holds several;
+    // /metrics). Backends that commit each batch alone may leave both at 0.
+    struct PushCommitStats {
+        uint64_t commits = 0, batches = 0;
+    };
+    virtual PushCommitStats PushCommits() { return {}; }
     // Reference data after `since` (log sequence), at most `limit` changes.
     virtual bool Pull(int64_t since, size_t limit, PullResponse* out, int64_t* last_seq) = 0;
     virtual bool IsCatalogueId(const std::string& kind, const std::string& id) = 0;

@@ -387,3 +387,128 @@ TEST_CASE("push: concurrent registrations of one person from four devices give o
     for (const json& a : list[0]["aliases"]) all.insert(a.get<std::string>());
     CHECK(all == std::set<std::string>(ids.begin(), ids.end()));
 }
+
+namespace {
+uint64_t MetricValue(const std::string& text, const std::string& name) {
+    size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? 0 : std::stoull(text.substr(at + name.size() + 2));
+}
+}  // namespace
+
+// Concurrent batches from several devices are committed together (group commit, SQLite
+// store): each batch must still be all-or-nothing, answered after its commit, replayable
+// and applied once; a batch failing mid-change must not take its group-mates down.
+TEST_CASE("push: concurrent batches from six devices, grouped commits, each batch exact") {
+    TestServer srv;
+    const bool sqlite = srv.Database().rfind("postgresql://", 0) != 0;
+    std::string broken = NewUuid();
+    if (sqlite) {
+        std::string err;
+        auto db = comptoir::Db::Open(srv.Database(), &err);
+        REQUIRE_MESSAGE(db, err);
+        REQUIRE_MESSAGE(db->Exec("CREATE TRIGGER inject_failure BEFORE INSERT ON creator_sectors WHEN NEW.creator_id = '" +
+                                     broken + "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+                                 &err),
+                        err);
+    }
+    constexpr int kDevices = 6, kBatches = 6, kPerBatch = 40;
+    std::vector<TestDevice> devices;
+    for (int d = 0; d < kDevices; ++d) devices.push_back(srv.EnrollDevice("Kiosque groupé " + std::to_string(d)));
+    // Every device: kBatches batches in order; each creator's need goes in the NEXT batch
+    // (it names a creator of the previous batch: the batches of one device must be
+    // applied in order). Device 0's batch 3 also carries the broken creator; every
+    // device registers one shared person (one creator plus aliases at the end).
+    std::vector<std::vector<json>> bodies(kDevices);
+    std::vector<std::string> all_creators;
+    for (int d = 0; d < kDevices; ++d) {
+        std::vector<std::string> previous;
+        for (int b = 0; b < kBatches; ++b) {
+            json changes = json::array();
+            for (const std::string& c : previous)
+                changes.push_back(MakeChange(NewUuid(), "need", 1, {{"creator_id", c}, {"item", "materiel.camera"}}));
+            previous.clear();
+            for (int i = 0; i < kPerBatch; ++i) {
+                std::string id = NewUuid();
+                previous.push_back(id);
+                all_creators.push_back(id);
+                std::string tag = std::to_string(d) + "-" + std::to_string(b) + "-" + std::to_string(i);
+                changes.push_back(MakeChange(id, "creator", 1, CreatorData("Groupe", "N" + tag, "g" + tag + "@example.be")));
+            }
+            if (b == 2)
+                changes.push_back(MakeChange(NewUuid(), "creator", 1,
+                                             CreatorData("Iris", "Commune", "iris.commune@example.be")));
+            if (d == 0 && b == 3)
+                changes.push_back(MakeChange(broken, "creator", 1, CreatorData("Bob", "Panne", "bob.panne@example.be")));
+            bodies[d].push_back(MakeBatch(devices[d].id, changes));
+        }
+    }
+    // Device 5 sends its batch 1 twice at once (a retry racing the original).
+    std::vector<std::vector<std::string>> answers(kDevices);
+    std::string twin;
+    std::vector<std::thread> threads;
+    for (int d = 0; d < kDevices; ++d)
+        threads.emplace_back([&, d] {
+            auto cli = srv.Client();
+            for (int b = 0; b < kBatches; ++b) {
+                std::thread racer;
+                if (d == 5 && b == 1)
+                    racer = std::thread([&] {
+                        auto c2 = srv.Client();
+                        auto r = PostJson(c2, "/api/v1/sync/push", bodies[d][b].dump(), devices[d].token);
+                        twin = r && r->status == 200 ? r->body : "http error";
+                    });
+                auto r = PostJson(cli, "/api/v1/sync/push", bodies[d][b].dump(), devices[d].token);
+                answers[d].push_back(r && r->status == 200 ? r->body : "http error " + std::to_string(r ? r->status : 0));
+                if (racer.joinable()) racer.join();
+            }
+        });
+    for (auto& t : threads) t.join();
+
+    for (int d = 0; d < kDevices; ++d)
+        for (int b = 0; b < kBatches; ++b) {
+            CAPTURE(d);
+            CAPTURE(b);
+            json a = json::parse(answers[d][b], nullptr, false);
+            REQUIRE(a.is_object());
+            CHECK(a["batch_id"] == bodies[d][b]["batch_id"]);
+            REQUIRE(a["results"].size() == bodies[d][b]["changes"].size());
+            for (size_t i = 0; i < a["results"].size(); ++i) {
+                const json& r = a["results"][i];
+                CHECK(r["id"] == bodies[d][b]["changes"][i]["id"]);
+                if (sqlite && r["id"] == broken) {
+                    CHECK(r["status"] == "rejected");
+                    CHECK(r["error"]["code"] == "storage");
+                } else {
+                    CHECK(r["status"] == "applied");  // needs found their creator: order kept
+                }
+            }
+        }
+    CHECK(json::parse(twin, nullptr, false) == json::parse(answers[5][1], nullptr, false));
+
+    // Everything present once, the broken one absent, the shared person one creator.
+    auto cli = srv.Client();
+    for (size_t i = 0; i < all_creators.size(); i += 17) {
+        json back = ReadBack(srv, all_creators[i]);
+        CHECK(back["creator"]["id"] == all_creators[i]);
+        bool last_batch = (i / kPerBatch) % kBatches == kBatches - 1;
+        CHECK(back["needs"].size() == (last_batch ? 0u : 1u));
+    }
+    json iris = Body(GetAuth(cli, "/api/v1/creators?email=iris.commune%40example.be", srv.AdminToken()))["creators"];
+    REQUIRE(iris.size() == 1);
+    CHECK(iris[0]["aliases"].size() == kDevices - 1);
+    if (sqlite) CHECK(GetAuth(cli, "/api/v1/creators/" + broken, srv.AdminToken())->status == 404);
+    auto m = cli.Get("/metrics");
+    REQUIRE(m->status == 200);
+    CHECK(m->body.find("comptoir_push_changes_total{status=\"applied\"} " +
+                       std::to_string(all_creators.size() + kDevices + (kDevices * (kBatches - 1) * kPerBatch))) !=
+          std::string::npos);
+    CHECK(MetricValue(m->body, "comptoir_push_batches_replayed_total") == 1);
+    if (sqlite) {
+        uint64_t commits = MetricValue(m->body, "comptoir_push_commits_total");
+        uint64_t batches = MetricValue(m->body, "comptoir_push_batches_committed_total");
+        CHECK(batches == uint64_t(kDevices * kBatches));
+        CHECK(commits >= 1);
+        CHECK(commits <= batches);
+        MESSAGE("group commit: " << batches << " batches in " << commits << " commits");
+    }
+}
