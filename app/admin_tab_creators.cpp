@@ -13,6 +13,7 @@
 #include "app/app_text.h"
 #include "core/domain_json.h"
 #include "imgui.h"
+#include "core/uuid.h"
 
 namespace comptoir::app {
 
@@ -316,7 +317,7 @@ void Export(AppState& st, AppServices& s) {
     AdminCreatorsTab& t = st.admin.tabs.creators;
     std::string path = "/api/v1/creators/" + adm::UrlEncode(t.selected) + "/export";
     t.notice = {};
-    if (g_admin_download && g_admin_download(path, st.admin.session.token, "creator-" + t.selected.substr(0, 8) + ".json")) {
+    if (g_admin_download && g_admin_download(path, st.admin.session.token, "creator-" + ShortId(t.selected) + ".json")) {
         t.notice.success = AppText::AdmExportStarted;
         return;
     }

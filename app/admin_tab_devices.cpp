@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "app/app_text.h"
 #include "imgui.h"
+#include "core/uuid.h"
 
 namespace comptoir::app {
 
@@ -142,7 +143,7 @@ void ListPanel(AppState& st, AppServices& s) {
             }
         }
         detail += "\n" + std::string(T(L, AppText::AdmDeviceEnrolled)) + " " + adm::ShortTime(d.enrolled_at) + " · " +
-                  d.id.substr(0, 8);
+                  ShortId(d.id);
         std::string key = "adm.devices.row." + d.id;
         adm::ListRow(key.c_str(), d.name, detail, false, adm::SmallButtonWidth(T(L, AppText::AdmDeviceRevoke)));
         if (!d.revoked_at.empty()) continue;

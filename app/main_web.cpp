@@ -460,10 +460,16 @@ void Frame() {
 
 }  // namespace
 
+// Start-up phases as User Timing marks (DevTools' timeline; bench/browser.mjs reports the
+// time between them): comptoir-main, -gl, -fonts, -store, then platform.js's
+// comptoir-main-done and comptoir-first-frame.
+#define COMPTOIR_MARK(name) EM_ASM({ if (self.performance && performance.mark) performance.mark(name); })
+
 // [SECTION] main
 int main() {
     static Web web;
     g_web = &web;
+    COMPTOIR_MARK("comptoir-main");
     if (!glfwInit()) return 1;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -471,7 +477,13 @@ int main() {
     // a cheaper WebGL context to create and megabytes less of GPU memory at HiDPI.
     glfwWindowHint(GLFW_DEPTH_BITS, 0);
     glfwWindowHint(GLFW_STENCIL_BITS, 0);
-    web.window = glfwCreateWindow(800, 600, "Comptoir", nullptr, nullptr);
+    // Created at its final pixel size (SyncViewport below then changes nothing): resizing
+    // a canvas that already has a WebGL context reallocates its drawing buffer.
+    float vp[3];
+    js_viewport(vp);
+    web.window = glfwCreateWindow(std::max(1, static_cast<int>(std::lround(vp[0] * vp[2]))),
+                                  std::max(1, static_cast<int>(std::lround(vp[1] * vp[2]))), "Comptoir", nullptr,
+                                  nullptr);
     if (!web.window) return 1;
     glfwMakeContextCurrent(web.window);
     // Our callbacks first: ImGui's backend chains to them (they only mark the frame dirty).
@@ -489,16 +501,20 @@ int main() {
     io.ConfigWindowsMoveFromTitleBarOnly = true;
     ImGui_ImplGlfw_InitForOpenGL(web.window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    COMPTOIR_MARK("comptoir-gl");
 
     web.platform.text_overlay = true;
     SyncViewport(web);
+    COMPTOIR_MARK("comptoir-fonts");
     web.services.on_wake = [] { Wake(); };
     StartServices(web.services, "");
+    COMPTOIR_MARK("comptoir-services");
     char code[256] = {};
     char join[256] = {};
     js_enroll_code(code, sizeof code, 0);
     js_enroll_code(join, sizeof join, 1);
     InitApp(web.state, web.services, code, join);
+    COMPTOIR_MARK("comptoir-store");
     char url[2048] = {}, event[256] = {};
     js_app_url(url, sizeof url);
     js_hash_event(event, sizeof event);

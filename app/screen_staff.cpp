@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "app/app_text.h"
 #include "imgui.h"
+#include "core/uuid.h"
 
 namespace comptoir::app {
 
@@ -112,7 +113,7 @@ void DrawStaffScreen(AppState& st, AppServices& s) {
     for (size_t i = 0; i < rejected.size() && i < 20; ++i) {
         const OutboxEntry& e = rejected[i];
         // Entity, a short record id and the server's reason: no personal data.
-        std::string line = "• " + e.entity + " " + e.record_id.substr(0, 8) + " — " +
+        std::string line = "• " + e.entity + " " + ShortId(e.record_id) + " — " +
                            (e.last_error.empty() ? "?" : e.last_error);
         std::string key = "staff.rejected." + std::to_string(i);
         ui::ErrorText(key.c_str(), line.c_str());

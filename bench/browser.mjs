@@ -54,7 +54,16 @@ async function firstFrame(context, url, gl = true) {
   if (!gl) return { page, ms: null, errors };
   await page.waitForFunction(() => window.__bench && window.__bench.first >= 0, null, { timeout: 60000, polling: 50 });
   const ms = await page.evaluate(() => window.__bench.first);
-  return { page, ms, errors };
+  // Where the time went: the page's own User Timing marks (app/main_web.cpp, platform.js)
+  // and when its scripts and wasm finished downloading.
+  const phases = await page.evaluate(() => {
+    const out = {};
+    for (const m of performance.getEntriesByType('mark')) out[m.name] = Math.round(m.startTime);
+    for (const r of performance.getEntriesByType('resource'))
+      if (/\.(js|wasm)$/.test(r.name)) out['loaded ' + r.name.split('/').pop()] = Math.round(r.responseEnd);
+    return out;
+  });
+  return { page, ms, errors, phases };
 }
 
 const results = [];
@@ -74,13 +83,21 @@ for (const { spec, gl } of pages) {
       for (let r = 0; gl && r < runs; r++) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         await context.addInitScript(INIT);
-        const { ms, errors } = await firstFrame(context, pageUrl);
+        const { ms, errors, phases } = await firstFrame(context, pageUrl);
         row.ttff_ms.push(Math.round(ms));
+        (row.phases = row.phases || []).push(phases);
         row.errors.push(...errors);
         await context.close();
       }
     } finally { await browser.close(); }
-    if (gl) row.ttff_median_ms = median(row.ttff_ms);
+    if (gl) {
+      row.ttff_median_ms = median(row.ttff_ms);
+      // The phases of the run closest to the median.
+      let best = 0;
+      row.ttff_ms.forEach((t, i) => { if (Math.abs(t - row.ttff_median_ms) < Math.abs(row.ttff_ms[best] - row.ttff_median_ms)) best = i; });
+      row.median_phases = (row.phases || [])[best];
+      delete row.phases;
+    }
 
     // Idle: a fresh browser with only this page, so the process tree is its own.
     const b2 = await launchChromium();

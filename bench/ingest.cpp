@@ -61,7 +61,10 @@ std::vector<Row> MakeRows(int n) {
         r.id = NewUuid();
         r.first = firsts[i % 8];
         r.last = "Ingest-" + std::to_string(i);
-        r.email = "ingest." + std::to_string(i) + "." + r.id.substr(0, 8) + "@exemple.be";
+        // Unique across runs and concurrent clients (bench/pg's 2 instances each number
+        // their rows from 0): 8 hex digits of the id's random tail — its head is a
+        // timestamp with UUID v7, the same for every row made within ~65 s.
+        r.email = "ingest." + std::to_string(i) + "." + r.id.substr(28, 8) + "@exemple.be";
         std::string norm;
         NormalizeEmail(r.email, &norm);
         r.email_key = EmailIdentityKey(norm);

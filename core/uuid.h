@@ -11,5 +11,11 @@ namespace comptoir {
 
 std::string NewUuid();
 bool IsUuid(std::string_view s);
+// 8 characters to tell records apart on a screen or in a file name: the END of the id
+// (random in v4 and v7; a v7 id starts with its creation time, the same for a whole
+// session's records). Shorter ids are returned whole.
+inline std::string ShortId(std::string_view id) {
+    return std::string(id.size() > 8 ? id.substr(id.size() - 8) : id);
+}
 
 }  // namespace comptoir

@@ -55,3 +55,10 @@ TEST_CASE("uuid: IsUuid checks the 8-4-4-4-12 hex syntax, any case") {
     CHECK_FALSE(IsUuid("0190f3c2-8d1e-7abc-9def-0123456789ag"));
     CHECK_FALSE(IsUuid(""));
 }
+
+TEST_CASE("uuid: ShortId tells a session's records apart (the random end, not the time)") {
+    std::string a = NewUuid(), b = NewUuid();
+    CHECK(ShortId(a) != ShortId(b));
+    CHECK(ShortId(a) == a.substr(28));
+    CHECK(ShortId("abc") == "abc");
+}

@@ -285,7 +285,10 @@
     var started = P.start();
     M.preRun.push(function () {
       addRunDependency('comptoir-persist');
-      started.then(function () { removeRunDependency('comptoir-persist'); });
+      started.then(function () {
+        if (globalThis.performance && performance.mark) performance.mark('comptoir-storage-loaded');
+        removeRunDependency('comptoir-persist');
+      });
     });
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden' && typeof M._comptoir_persist_flush === 'function')

@@ -34,6 +34,15 @@
       // A TrueType file (not, say, a captive portal's HTML page answered with 200).
       var b = new Uint8Array(buf, 0, Math.min(4, buf.byteLength));
       if (b.length < 4 || b[0] !== 0 || b[1] !== 1 || b[2] !== 0 || b[3] !== 0) throw new Error('not a TrueType file');
+      // The same bytes give the page's CSS font ("Comptoir Noto": the loading text and
+      // the overlay input), instead of a CSS url() that downloaded the file a second time
+      // (a preload "as fetch" does not serve a CSS font load).
+      if (typeof FontFace === 'function' && document.fonts) {
+        try {
+          var face = new FontFace('Comptoir Noto', buf.slice(0), { weight: /Bold/.test(name) ? '700' : '400' });
+          face.load().then(function () { document.fonts.add(face); }, function () {});
+        } catch (e) { /* the canvas text does not depend on it */ }
+      }
       return buf;
     }).catch(function (e) { console.warn('font ' + name + ' not loaded: ' + e.message); return null; });
   }));
@@ -57,9 +66,11 @@
   var pre = Module['preRun'];
   Module['preRun'] = pre ? (Array.isArray(pre) ? pre : [pre]) : [];
   Module['preRun'].push(function () {
+    if (performance.mark) performance.mark('comptoir-wasm-ready');   // compiled and instantiated
     addRunDependency('comptoir-fonts');
     try { FS.mkdir('/fonts'); } catch (e) {}
     fontData.then(function (bufs) {
+      if (performance.mark) performance.mark('comptoir-fonts-loaded');
       var any = bufs[0] || bufs[1];
       if (!any) { fontsMissing(); return; }
       bufs.forEach(function (buf, i) { FS.writeFile('/fonts/' + FONTS[i], new Uint8Array(buf || any)); });
@@ -71,6 +82,7 @@
   var widgets = {};
   var stateText = '{"screen":"loading"}';
   var frames = 0;
+  var firstFrameDone = null;    // resolves the service worker's wait (lifecycle, below)
   var overlayKey = '';
   var suppressBlur = false;
   // Tab/Enter move the focus at the next frame; keys typed before it are kept here and
@@ -148,6 +160,7 @@
   // --- called by app/main_web.cpp after each rendered frame ---
   Module['comptoirPlatform'] = {
     started: function () {
+      if (performance.mark) performance.mark('comptoir-main-done');
       running = true;
       var loading = document.getElementById('loading');
       if (loading) loading.style.display = 'none';
@@ -155,7 +168,10 @@
     publish: function (widgetsJson, state) {
       try { widgets = JSON.parse(widgetsJson); } catch (e) { widgets = {}; }
       stateText = state;
-      frames++;
+      if (frames++ === 0) {
+        if (performance.mark) performance.mark('comptoir-first-frame');
+        if (firstFrameDone) firstFrameDone();
+      }
       // Right after the frame was drawn (same task): the WebGL buffer still holds it.
       if (pngWanted) { var name = pngWanted; pngWanted = ''; canvas.toBlob(function (b) { if (b) saveBlob(b, name); }, 'image/png'); }
     },
@@ -326,7 +342,14 @@
       sw.reloading = true;
       window.location.reload();
     });
-    window.addEventListener('load', function () {
+    // Registered once the page has loaded AND drawn its first frame, a second later: the
+    // first install downloads every file again into its cache, and on a 2-core tablet or
+    // an old phone that competed with the start-up (wasm compile, WebGL set-up).
+    var loaded = new Promise(function (resolve) {
+      if (document.readyState === 'complete') resolve(); else window.addEventListener('load', resolve);
+    });
+    var drawn = new Promise(function (resolve) { firstFrameDone = resolve; });
+    Promise.all([loaded, drawn]).then(function () { return new Promise(function (r) { setTimeout(r, 1000); }); }).then(function () {
       navigator.serviceWorker.register('sw.js').then(function (reg) {
         sw.registration = reg;
         reg.addEventListener('updatefound', function () { sw.updates++; });
