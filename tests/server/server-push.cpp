@@ -29,6 +29,18 @@ std::vector<std::string> Statuses(const json& answer) {
     return out;
 }
 
+// SQLite store only: writing creator `id`'s sector row fails (a storage error in the middle
+// of that change's writes, after its creators row). DROP TRIGGER inject_failure undoes it.
+void InjectSectorFailure(TestServer& srv, const std::string& id) {
+    std::string err;
+    auto db = comptoir::Db::Open(srv.Database(), &err);
+    REQUIRE_MESSAGE(db, err);
+    REQUIRE_MESSAGE(db->Exec("CREATE TRIGGER inject_failure BEFORE INSERT ON creator_sectors WHEN NEW.creator_id = '" + id +
+                                 "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+                             &err),
+                    err);
+}
+
 json ReadBack(TestServer& srv, const std::string& id) {
     auto cli = srv.Client();
     auto r = GetAuth(cli, "/api/v1/creators/" + id, srv.AdminToken());
@@ -246,16 +258,7 @@ TEST_CASE("push: a change failing half-written is rejected alone and leaves noth
     if (srv.Database().rfind("postgresql://", 0) == 0) return;   // SQLite store only
     TestDevice dev = srv.EnrollDevice("Kiosque panne");
     std::string a = NewUuid(), broken = NewUuid(), c = NewUuid();
-    {
-        // Its creators row is written, then its sector row fails.
-        std::string err;
-        auto db = comptoir::Db::Open(srv.Database(), &err);
-        REQUIRE_MESSAGE(db, err);
-        REQUIRE_MESSAGE(db->Exec("CREATE TRIGGER inject_failure BEFORE INSERT ON creator_sectors WHEN NEW.creator_id = '" +
-                                     broken + "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
-                                 &err),
-                        err);
-    }
+    InjectSectorFailure(srv, broken);   // its creators row is written, then its sector row fails
     json changes = json::array({MakeChange(a, "creator", 1, CreatorData("Anna", "Avant", "anna.avant@example.be")),
                                 MakeChange(broken, "creator", 1, CreatorData("Bob", "Panne", "bob.panne@example.be")),
                                 MakeChange(c, "creator", 1, CreatorData("Cleo", "Apres", "cleo.apres@example.be")),
@@ -402,15 +405,7 @@ TEST_CASE("push: concurrent batches from six devices, grouped commits, each batc
     TestServer srv;
     const bool sqlite = srv.Database().rfind("postgresql://", 0) != 0;
     std::string broken = NewUuid();
-    if (sqlite) {
-        std::string err;
-        auto db = comptoir::Db::Open(srv.Database(), &err);
-        REQUIRE_MESSAGE(db, err);
-        REQUIRE_MESSAGE(db->Exec("CREATE TRIGGER inject_failure BEFORE INSERT ON creator_sectors WHEN NEW.creator_id = '" +
-                                     broken + "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
-                                 &err),
-                        err);
-    }
+    if (sqlite) InjectSectorFailure(srv, broken);
     constexpr int kDevices = 6, kBatches = 6, kPerBatch = 40;
     std::vector<TestDevice> devices;
     for (int d = 0; d < kDevices; ++d) devices.push_back(srv.EnrollDevice("Kiosque groupé " + std::to_string(d)));
