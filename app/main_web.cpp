@@ -303,20 +303,14 @@ namespace {
 
 bool IsAdminScreen(Screen s) { return s == Screen::Admin || s == Screen::AdminSignIn; }
 
-// The UI's zoom for a CSS viewport: 1 up to a 1280x800 screen, then growing with the
-// screen (1920x1080 -> 1.35: a kiosk is read at arm's length), at most 1.6; in steps of
-// 0.05 so a live resize rebuilds the font atlas only now and then.
-float ZoomFor(float css_w, float css_h) {
-    float z = std::min(css_w / 1280.0f, css_h / 800.0f);
-    z = std::clamp(z, 1.0f, 1.6f);
-    return std::floor(z * 20.0f + 0.001f) / 20.0f;
-}
 
 void SyncViewport(Web& w) {
     float v[3];
     js_viewport(v);
     if (v[0] == w.css_w && v[1] == w.css_h && v[2] == w.dpr) return;
-    const float zoom = ZoomFor(v[0], v[1]);
+    // ui::ZoomForViewport: 1 up to 1280x800 CSS px, then growing with the screen (the
+    // kiosk), in steps of 0.05 so a live resize rebuilds the font atlas only now and then.
+    const float zoom = ui::ZoomForViewport(v[0], v[1]);
     const bool scale_changed = v[2] != w.dpr || zoom != w.platform.zoom;
     w.css_w = v[0];
     w.css_h = v[1];
