@@ -53,8 +53,21 @@ std::string Encode(const CodePoints& cps, size_t begin, size_t end) {
     return s;
 }
 
-// Applies a utf8proc transformation; the input must be valid UTF-8.
+bool IsAscii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Applies a utf8proc transformation; the input must be valid UTF-8. ASCII text (most of
+// what is sent) skips utf8proc: composition leaves it unchanged and case folding only
+// lowers A-Z. Only those two options are used here.
 std::string Map(const std::string& s, int options) {
+    if (IsAscii(s)) {
+        if (!(options & UTF8PROC_CASEFOLD)) return s;
+        std::string r = s;
+        for (char& c : r)
+            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        return r;
+    }
     utf8proc_uint8_t* dst = nullptr;
     utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                                       utf8proc_ssize_t(s.size()), &dst, utf8proc_option_t(options));
@@ -86,8 +99,38 @@ bool IsSpace(int32_t c) {
 
 bool IsLineSeparator(int32_t c) { return c == 0x2028 || c == 0x2029; }
 
+// NormalizeImpl for ASCII text without a carriage return: the same checks without
+// decoding to code points (NFC leaves ASCII unchanged). False: not such text.
+bool NormalizeAscii(std::string_view in, size_t max_len, bool required, bool multiline, std::string* out,
+                    ErrorCode* result) {
+    for (char ch : in) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x80 || c == '\r') return false;
+        if (IsControl(c) && !(multiline && c == '\n')) {
+            *result = ErrorCode::ControlChars;
+            return true;
+        }
+    }
+    auto trimmable = [&](char c) { return c == ' ' || (multiline && c == '\n'); };
+    size_t b = 0, e = in.size();
+    while (b < e && trimmable(in[b])) ++b;
+    while (e > b && trimmable(in[e - 1])) --e;
+    *result = ErrorCode::None;
+    if (b == e) {
+        if (required) *result = ErrorCode::Required;
+        else out->clear();
+    } else if (e - b > max_len) {
+        *result = ErrorCode::TooLong;
+    } else {
+        out->assign(in.data() + b, e - b);
+    }
+    return true;
+}
+
 ErrorCode NormalizeImpl(std::string_view in, size_t max_len, bool required, bool multiline,
                         std::string* out) {
+    ErrorCode ascii;
+    if (NormalizeAscii(in, max_len, required, multiline, out, &ascii)) return ascii;
     CodePoints cps;
     if (!Decode(in, &cps)) return ErrorCode::InvalidUtf8;
     CodePoints clean;

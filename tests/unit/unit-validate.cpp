@@ -90,6 +90,20 @@ TEST_CASE("NormalizeText") {
         CHECK(NormalizeMultilineText("a\tb", kMaxCommentLength, false, &out) == ErrorCode::ControlChars);
         CHECK(NormalizeMultilineText("a\x1B[31m", kMaxCommentLength, false, &out) == ErrorCode::ControlChars);
     }
+    SUBCASE("ASCII text (its own fast path) follows the same rules as any text") {
+        std::string out;
+        CHECK(NormalizeMultilineText("\n  Ligne 1\nLigne 2 \n\n ", kMaxCommentLength, false, &out) == ErrorCode::None);
+        CHECK(out == "Ligne 1\nLigne 2");
+        CHECK(NormalizeMultilineText("\n\xC2\xA0Ligne 1\nLigne 2 \n\n ", kMaxCommentLength, false, &out) == ErrorCode::None);
+        CHECK(out == "Ligne 1\nLigne 2");  // the same through utf8proc (NBSP)
+        CHECK(Norm(std::string(100, 'a')).size() == 100);
+        CHECK(Norm(" Anne ", 4) == "Anne");
+        Norm(" Annie ", 4, true, ErrorCode::TooLong);
+        Norm("Anne\x1F", kMaxNameLength, true, ErrorCode::ControlChars);
+        out = "untouched";
+        CHECK(NormalizeText("    ", kMaxNameLength, true, &out) == ErrorCode::Required);
+        CHECK(out == "untouched");
+    }
 }
 
 TEST_CASE("NormalizeEmail and EmailIdentityKey") {
@@ -136,6 +150,7 @@ TEST_CASE("NormalizeEmail and EmailIdentityKey") {
         CHECK(EmailIdentityKey("Stra\xC3\x9F" "e@example.de") == "strasse@example.de");  // full case fold: ß -> ss
         CHECK(EmailIdentityKey("ÉLODIE@example.be") == EmailIdentityKey("élodie@example.be"));
         CHECK(EmailIdentityKey("anne@example.be") != EmailIdentityKey("anne2@example.be"));
+        CHECK(EmailIdentityKey("Anne.DUPONT+crc@Example.BE") == "anne.dupont+crc@example.be");  // ASCII path
     }
 }
 
