@@ -109,6 +109,7 @@ void PostAll(const std::string& host, int port, const std::vector<std::vector<st
         threads.emplace_back([&, d] {
             httplib::Client cli(host, port);
             cli.set_keep_alive(true);
+            cli.set_tcp_nodelay(true);  // as browsers and the native device transport do
             cli.set_read_timeout(120, 0);
             httplib::Headers h;
             if (!tokens[d].empty()) h.emplace("Authorization", "Bearer " + tokens[d]);

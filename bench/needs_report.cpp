@@ -227,8 +227,10 @@ int main(int argc, char** argv) {
     Stmt iw = db.Prepare("INSERT INTO needs(id, version, creator_id, item, updated_at) "
                          "VALUES (?, 1, ?, ?, '2026-11-27T10:00:00Z')");
     int written = 0;
+    std::string last_written;
     auto write_one = [&] {
         const std::string id = NewUuid(), email = "new" + std::to_string(written++) + "@example.be";
+        last_written = id;
         ic.Reset();
         ic.Bind(1, id).Bind(2, email).Bind(3, email).Run();
         is.Reset();
@@ -243,9 +245,11 @@ int main(int argc, char** argv) {
     // One creator written (a push of one registration), then that index's report.
     auto write_then_report = [&](NeedsReportIndex& ix) {
         return [&] {
+            const int64_t before = db.TotalChanges();
             db.Exec("BEGIN");
             write_one();
             db.Exec("COMMIT");
+            ix.NoteWrites(before, db.TotalChanges(), {last_written}, false);  // as a push describes it
             ix.Refresh(db);
             return Describe(ix.Compute(all));
         };
@@ -254,7 +258,7 @@ int main(int argc, char** argv) {
     full_index.Load(db);
     Time("after one write: ... full reload", 5, write_then_report(full_index));
     if (!index.TrackWrites(db, &err)) std::fprintf(stderr, "TrackWrites: %s\n", err.c_str());
-    index.Refresh(db);  // the full load after installing the triggers
+    index.Refresh(db);  // the full load after TrackWrites
     Time("after one write: Refresh + full", 21, write_then_report(index));
     const auto st = index.Stats();
     std::printf("  (incremental refreshes %lld, full loads %lld, creators re-read last %lld)\n",

@@ -5,7 +5,7 @@
 //   like a merge join into compact arrays (CSR: one offset array per fact kind).
 //   Ids are interned to small integers. The streams come from a NeedsFactSource:
 //   SqliteFactSource here (core's tables); the server's PostgreSQL store has its own.
-//   The incremental refresh (TrackWrites) reads the same streams restricted to the
+//   The incremental refresh (TrackWrites, NoteWrites) reads the same streams restricted to the
 //   noted creators and merges them with the kept creators' facts (both in id order).
 // [SECTION] Compute: per creator, filters are integer compares; its need items are
 //   deduplicated with a stamp array, then counted per item, per (item, sector) and per
@@ -104,9 +104,9 @@ private:
     Stmt stmt_;
 };
 
-// The temporary table TrackWrites() fills (per connection; see the header).
+// The temporary table RefreshWritten() fills with the noted creators for its queries
+// (per connection; created by TrackWrites()).
 constexpr const char* kDirtyTable = "needs_report_dirty";
-constexpr int kDirtyCreator = 0, kDirtyOffers = 1, kDirtyAll = 2;
 // More creators than this written since the last refresh: a full reload is cheaper.
 constexpr int64_t kMaxIncrementalCreators = 2000;
 
@@ -185,8 +185,13 @@ struct NeedsReportIndex::Data {
     std::vector<int64_t> offers;  // by item id
     size_t creators = 0;
     bool loaded = false;
-    bool tracking = false;        // TrackWrites() installed the triggers on this connection
+    bool tracking = false;        // TrackWrites() was called on this connection
+    // The connection's sqlite3_total_changes() that the loaded facts and the notes below
+    // account for: another value means a write nobody described (a full reload).
     int64_t total_changes = -1;
+    std::vector<std::string> noted;  // creators whose facts described writes changed
+    bool noted_offers = false;
+    bool reload = false;             // more noted than kMaxIncrementalCreators
     int64_t data_version = -1;
     RefreshStats stats;
     std::string error;
@@ -260,62 +265,69 @@ NeedsReportIndex::RefreshStats NeedsReportIndex::Stats() const { return d_->stat
 // [SECTION] Load ---------------------------------------------------------------------------
 
 bool NeedsReportIndex::TrackWrites(Db& db, std::string* error) {
-    // Temporary objects: this connection's only (another process's writes do not fire
-    // them; PRAGMA data_version catches those), inside its transactions (a rollback
-    // takes the noted ids back with the rows).
-    std::string sql = std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kDirtyTable +
-                      "(kind INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;";
-    // Not INSERT OR IGNORE: inside a trigger, the conflict policy of the statement that
-    // fired it wins (an UPSERT's DO UPDATE turns the IGNORE into an abort).
-    auto note = [](const std::string& kind, const std::string& id) {
-        return std::string("INSERT INTO ") + kDirtyTable + "(kind, id) SELECT " + kind + ", " + id +
-               " WHERE NOT EXISTS (SELECT 1 FROM " + kDirtyTable + " WHERE kind = " + kind + " AND id = " + id + ");";
-    };
-    auto triggers = [&](const std::string& table, const std::string& when_new, const std::string& when_old,
-                        const std::string& note_new, const std::string& note_old) {
-        auto one = [&](const char* op, const std::string& when, const std::string& body) {
-            sql += "CREATE TEMP TRIGGER IF NOT EXISTS needs_report_" + table + "_" + op + " AFTER " + op +
-                   " ON main." + table + (when.empty() ? "" : " WHEN " + when) + " BEGIN " + body + " END;";
-        };
-        one("INSERT", when_new, note_new);
-        one("UPDATE", when_new.empty() ? "" : "(" + when_new + ") OR (" + when_old + ")", note_old + note_new);
-        one("DELETE", when_old, note_old);
-    };
-    triggers("creators", "", "", note("0", "NEW.id"), note("0", "OLD.id"));
-    for (const char* t : {"creator_sectors", "creator_professions", "needs", "attendances"})
-        triggers(t, "", "", note("0", "NEW.creator_id"), note("0", "OLD.creator_id"));
-    triggers("offers", "", "", note("1", "''"), note("1", "''"));
-    // The catalogue is not creator-scoped: a change to its need items reloads everything.
-    triggers("catalogue", "NEW.kind = 'need_item'", "OLD.kind = 'need_item'", note("2", "''"), note("2", "''"));
-    if (!db.Exec(sql, error)) return false;
+    // A temporary table: this connection's only, in memory with temp_store=MEMORY.
+    // Created once here: creating it later would be a schema change in the middle of
+    // the caller's prepared statements.
+    if (!db.Exec(std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kDirtyTable +
+                     "(kind INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;",
+                 error))
+        return false;
     d_->tracking = true;
-    d_->loaded = false;  // what was written before the triggers is not noted: reload
+    d_->loaded = false;  // what was written before is not described: reload
     return true;
 }
 
+void NeedsReportIndex::NoteWrites(int64_t changes_before, int64_t changes_after, std::vector<std::string> creators,
+                                  bool offers) {
+    Data& d = *d_;
+    // Not loaded: the next Refresh() loads everything anyway. Something written in
+    // between that nobody described: total_changes stays behind, so the next Refresh()
+    // reloads everything (this description cannot make that write incremental).
+    if (!d.tracking || !d.loaded || changes_before != d.total_changes) return;
+    if (d.noted.empty()) d.noted = std::move(creators);
+    else d.noted.insert(d.noted.end(), std::make_move_iterator(creators.begin()), std::make_move_iterator(creators.end()));
+    d.noted_offers = d.noted_offers || offers;
+    d.total_changes = changes_after;
+    if (d.noted.size() > size_t(kMaxIncrementalCreators)) {
+        std::sort(d.noted.begin(), d.noted.end());
+        d.noted.erase(std::unique(d.noted.begin(), d.noted.end()), d.noted.end());
+        if (d.noted.size() > size_t(kMaxIncrementalCreators)) {  // a full reload is cheaper
+            d.noted = {};
+            d.reload = true;
+        }
+    }
+}
+
 bool NeedsReportIndex::Refresh(Db& db) {
-    if (!d_->loaded) return Load(db);
+    if (!d_->loaded || d_->reload) return Load(db);
     const int64_t version = db.DataVersion();
     if (version != d_->data_version) return Load(db);  // another connection committed
-    if (db.TotalChanges() == d_->total_changes) return true;
-    if (!d_->tracking) return Load(db);
+    if (db.TotalChanges() != d_->total_changes) return Load(db);  // a write nobody described
+    if (d_->noted.empty() && !d_->noted_offers) return true;
     return RefreshWritten(db, version);
 }
 
 // The incremental refresh: only the creators this connection's committed writes noted.
 bool NeedsReportIndex::RefreshWritten(Db& db, int64_t version) {
-    int64_t creators = 0;
-    bool offers = false, all = false;
-    {
-        Stmt q = db.Prepare("SELECT kind, count(*) FROM temp.needs_report_dirty GROUP BY kind");
-        while (q.Step()) {
-            if (q.Int(0) == kDirtyCreator) creators = q.Int(1);
-            if (q.Int(0) == kDirtyOffers) offers = true;
-            if (q.Int(0) == kDirtyAll) all = true;
+    std::vector<std::string>& noted = d_->noted;
+    std::sort(noted.begin(), noted.end());
+    noted.erase(std::unique(noted.begin(), noted.end()), noted.end());
+    const auto creators = int64_t(noted.size());
+    const bool offers = d_->noted_offers;
+    if (creators > kMaxIncrementalCreators) return Load(db);
+    if (creators > 0) {  // the queries below join the noted ids from the temporary table
+        if (!db.Exec("SAVEPOINT needs_report_noted")) return Load(db);
+        Stmt ins = db.Prepare(std::string("INSERT OR IGNORE INTO temp.") + kDirtyTable + "(kind, id) VALUES (0, ?)");
+        bool ok = ins.Valid();
+        for (size_t i = 0; ok && i < noted.size(); ++i) {
+            ins.Reset();
+            ins.Bind(1, noted[i]);
+            ok = ins.Run();
         }
-        if (q.Failed()) return Load(db);
+        ins = Stmt();
+        if (!db.Exec(ok ? "RELEASE needs_report_noted" : "ROLLBACK TO needs_report_noted; RELEASE needs_report_noted") || !ok)
+            return Load(db);
     }
-    if (all || creators > kMaxIncrementalCreators) return Load(db);
     if (creators > 0 || offers) {
         Data& o = *d_;
         auto n = std::make_unique<Data>();
@@ -372,6 +384,8 @@ bool NeedsReportIndex::RefreshWritten(Db& db, int64_t version) {
         d_ = std::move(n);
     }
     if (!db.Exec("DELETE FROM temp.needs_report_dirty")) return Load(db);
+    d_->noted.clear();
+    d_->noted_offers = false;
     d_->data_version = version;
     d_->total_changes = db.TotalChanges();
     return true;

@@ -132,21 +132,26 @@ public:
     bool Load(NeedsFactSource& source);  // another database (see NeedsFactSource)
     // Loads only if nothing is loaded or the database changed since (this connection's
     // total changes, or another connection's commit via PRAGMA data_version). After
-    // TrackWrites(db), this connection's own writes refresh incrementally (below).
+    // TrackWrites(db), this connection's writes that NoteWrites() describes refresh
+    // incrementally (below).
     bool Refresh(Db& db);
-    // Incremental refresh for a long-lived connection that writes (comptoir-server's
-    // SQLite store; call once after the schema is final, before any write to track):
-    // temporary triggers on this connection note in temp.needs_report_dirty which
-    // creators each write touched (creators, creator_sectors, creator_professions,
-    // needs, attendances; old and new creator id of an update), that offers changed, or
-    // that a catalogue need item changed. The notes are rows of the same transaction,
-    // so a rollback takes them back and a commit keeps them. Refresh() then re-reads
-    // only those creators' facts (WHERE creator_id IN the noted ids) and the offer
-    // counts; it reloads everything when the catalogue changed, when more than 2,000
-    // creators were noted, or when another connection/process committed (PRAGMA
-    // data_version moved: its writes fire no trigger here). Writes that touch none of
-    // these tables (sessions, devices, batches) cost no refresh at all.
+    // Incremental refresh for a long-lived connection whose writer describes its own
+    // writes (comptoir-server's SQLite store; call once after the schema is final).
+    // After each committed transaction, the writer calls NoteWrites() with
+    // db.TotalChanges() before the transaction began and after its commit, the creators
+    // whose facts it may have changed (rows of creators, creator_sectors,
+    // creator_professions, needs, attendances; the old and the new creator of a row
+    // that moved) and whether it changed offers. Refresh() then re-reads only those
+    // creators' facts (WHERE creator_id IN the noted ids) and the offer counts. It
+    // reloads everything when the connection's change count moved without a
+    // description (any other write: an admin edit, an erasure, the catalogue), when more
+    // than 2,000 creators were noted, or when another connection/process committed
+    // (PRAGMA data_version). A description with no creators and no offers (sessions,
+    // devices, batches) costs no refresh at all.
+    // (Triggers could note the same automatically; their mere presence made SQLite keep
+    // a statement journal for every write on the connection: ~30% of a push's CPU.)
     bool TrackWrites(Db& db, std::string* error);
+    void NoteWrites(int64_t changes_before, int64_t changes_after, std::vector<std::string> creators, bool offers);
     struct RefreshStats {
         int64_t full_loads = 0;
         int64_t incremental_refreshes = 0;

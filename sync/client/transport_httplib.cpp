@@ -79,6 +79,7 @@ private:
         cli.set_connection_timeout(0, req.timeout_ms * 1000);
         cli.set_read_timeout(req.timeout_ms / 1000, (req.timeout_ms % 1000) * 1000);
         cli.set_write_timeout(req.timeout_ms / 1000, (req.timeout_ms % 1000) * 1000);
+        cli.set_tcp_nodelay(true);  // headers and body are two writes (see http_server.cpp)
         httplib::Headers headers;
         for (auto& [k, v] : req.headers) headers.emplace(k, v);
         httplib::Result r = req.method == "POST"

@@ -254,11 +254,9 @@ public:
         // secure_delete: an erased person's bytes are zeroed in freed pages (GDPR erase).
         if (!db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                        "PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;"
-                       // Statement journals and the report index's temp table in memory.
-                       // Every write fires the report's temp triggers, so each statement
-                       // keeps a journal of the pages it touches (to undo itself alone);
-                       // on a file it spilled past 64 KiB and cost a write() per page
-                       // (~20% of the server's CPU in bench/ingest).
+                       // Statement journals and the needs report's temporary table in
+                       // memory: a statement journal on a file spilled past 64 KiB and
+                       // cost a write() per page.
                        "PRAGMA temp_store=MEMORY;"
                        // 64 MiB of page cache (default 2 MiB): pushes re-read index pages
                        // from the OS otherwise (~15% of the server's CPU in a 10k sync).
@@ -291,9 +289,20 @@ public:
             }
         }
         // The report's index notes which creators this process's writes touch, so the
-        // report after a push re-reads only those (core/needs_report.h, TrackWrites).
+        // report after a push re-reads only those: each push describes what it wrote
+        // (report_creators_, NoteWrites; core/needs_report.h, TrackWrites).
         return report_index_.TrackWrites(*db_, error);
     }
+
+    // Writes of this scope change nothing the needs report reads (sessions, devices,
+    // settings, events): described as such, they cost the next report no reload (every
+    // write on db_ that is not described makes it reload everything). Under mutex_.
+    struct UnrelatedWrites {
+        SqliteServerStore& store;
+        const int64_t before;
+        explicit UnrelatedWrites(SqliteServerStore& s) : store(s), before(s.db_->TotalChanges()) {}
+        ~UnrelatedWrites() { store.report_index_.NoteWrites(before, store.db_->TotalChanges(), {}, false); }
+    };
 
     // [SECTION] accounts, sessions, devices --------------------------------------------
     bool AddUser(const std::string& username, const std::string& password_hash, const std::string& role,
@@ -318,6 +327,7 @@ public:
 
     bool CreateSession(const std::string& token_hash, int64_t user_id, int64_t expires_ms) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Stmt del = db_->Prepare("DELETE FROM sessions WHERE expires_ms < ?");
         del.Bind(1, NowMs());
         del.Run();
@@ -329,6 +339,7 @@ public:
     bool AddEnrollmentCode(const std::string& code_hash, const std::string& label, int64_t expires_ms,
                            std::string* error) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Stmt s = db_->Prepare(
             "INSERT INTO enrollment_codes(code_hash, label, created_at, expires_ms) VALUES (?,?,?,?)");
         s.Bind(1, code_hash).Bind(2, label).Bind(3, NowRfc3339()).Bind(4, expires_ms);
@@ -342,6 +353,7 @@ public:
     EnrollOutcome Enroll(const std::string& code_hash, const std::string& device_name, const std::string& device_id,
                          const std::string& token_hash, int64_t now_ms) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Transaction tx(*db_);
         if (!tx.Ok()) return EnrollOutcome::StorageError;
         Stmt q = db_->Prepare(
@@ -363,6 +375,7 @@ public:
                              const std::string& request_id, const std::string& new_device_id,
                              const std::string& token_hash, int64_t now_ms, EnrollGrant* out) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Transaction tx(*db_);
         if (!tx.Ok()) return EnrollOutcome::StorageError;
         auto kind_of = [&](const std::string& device_id) {
@@ -432,6 +445,7 @@ public:
     bool IssueJoinCodes(int64_t now_ms,
                         const std::function<std::pair<std::string, std::string>()>& mint) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         const std::string today = FormatRfc3339(now_ms).substr(0, 10);
         std::vector<std::pair<std::string, std::string>> todo;   // (event id, date)
         {
@@ -456,10 +470,29 @@ public:
         return tx.Commit();
     }
 
+    // Token checks read through their own connection (WAL: readers see the last commit
+    // and never wait for the writer), so a push is authenticated and decoded while
+    // another group is being written instead of queueing behind mutex_ first.
+    // `:memory:` databases have no second connection: db_ under mutex_ then.
+    void OpenReader(const std::string& path) {
+        if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+        std::string error;
+        auto r = Db::Open(path, &error);
+        if (r && r->Exec("PRAGMA query_only=ON; PRAGMA busy_timeout=5000;")) reader_ = std::move(r);
+    }
+    struct ReadDb {
+        std::unique_lock<std::mutex> lock;
+        Db* db;
+    };
+    ReadDb Reader() {
+        if (reader_) return {std::unique_lock<std::mutex>(reader_mutex_), reader_.get()};
+        return {std::unique_lock<std::mutex>(mutex_), db_.get()};
+    }
+
     std::string DeviceKind(const std::string& device_id, int64_t now_ms, bool* expired) override {
-        std::lock_guard<std::mutex> lock(mutex_);
+        ReadDb r = Reader();
         *expired = false;
-        Stmt k = db_->Prepare("SELECT kind, expires_ms FROM device_kinds WHERE device_id = ?");
+        Stmt k = r.db->Prepare("SELECT kind, expires_ms FROM device_kinds WHERE device_id = ?");
         k.Bind(1, device_id);
         if (!k.Step()) return "kiosk";
         std::string kind = k.Text(0);
@@ -469,6 +502,7 @@ public:
 
     bool RevokeDevice(const std::string& device_id) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Stmt s = db_->Prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
         s.Bind(1, NowRfc3339()).Bind(2, device_id);
         return s.Run() && db_->Changes() == 1;
@@ -495,9 +529,9 @@ public:
     }
 
     Principal Authenticate(const std::string& token_hash, int64_t now_ms) override {
-        std::lock_guard<std::mutex> lock(mutex_);
+        ReadDb r = Reader();
         Principal p;
-        Stmt d = db_->Prepare("SELECT id, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?");
+        Stmt d = r.db->Prepare("SELECT id, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?");
         d.Bind(1, token_hash);
         if (d.Step()) {
             p.kind = Principal::Kind::Device;
@@ -505,7 +539,7 @@ public:
             p.revoked = d.Int(1) != 0;
             return p;
         }
-        Stmt s = db_->Prepare(
+        Stmt s = r.db->Prepare(
             "SELECT u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
             "WHERE s.token_hash = ? AND s.expires_ms > ? AND u.disabled = 0");
         s.Bind(1, token_hash).Bind(2, now_ms);
@@ -607,8 +641,11 @@ public:
         // (second pass) with a savepoint per batch and per change: that change alone is
         // answered `rejected` (code "storage"), and a batch that still fails is answered
         // 503 alone while its group-mates are committed.
+        const int64_t changes_before = db_->TotalChanges();
         for (int pass = 0; pass < 2; ++pass) {
             const bool savepoints = pass == 1;
+            report_creators_.clear();
+            report_offers_ = false;
             Transaction tx(*db_);
             if (!tx.Ok()) return fail_all();
             bool again = false;
@@ -632,6 +669,10 @@ public:
                 continue;  // tx rolls back here
             }
             if (!tx.Commit()) return fail_all();
+            // What the needs report must re-read (a change rolled back in the second pass
+            // may still be listed: one creator re-read for nothing).
+            report_index_.NoteWrites(changes_before, db_->TotalChanges(), std::move(report_creators_), report_offers_);
+            report_creators_ = {};
             groups_committed_++;
             for (PushJob* j : group) batches_grouped_ += j->outcome == PushOutcome::Applied ? 1 : 0;
             return;
@@ -639,6 +680,11 @@ public:
         fail_all();
     }
     PushCommitStats PushCommits() override { return {groups_committed_.load(), batches_grouped_.load()}; }
+
+    // The group's writes, described to the needs report (NoteWrites) after its commit:
+    // creators whose facts a change wrote, and whether offers changed. Under mutex_.
+    std::vector<std::string> report_creators_;
+    bool report_offers_ = false;
 
     // One batch, inside the group's transaction. A change the store rejects (unknown
     // sector/item/creator, identity conflict) is rejected before it writes anything, so
@@ -782,13 +828,32 @@ public:
 
     ChangeOutcome ApplyDelete(const Change& c) {
         std::string id = c.entity == "creator" ? Canonical(c.id) : c.id;
-        Stmt& s = PushStmt(c.entity == "need"         ? "DELETE FROM needs WHERE id = ?"
-                           : c.entity == "offer"      ? "DELETE FROM offers WHERE id = ?"
-                           : c.entity == "attendance" ? "DELETE FROM attendances WHERE id = ?"
-                                                      : "DELETE FROM creators WHERE id = ?");
+        Stmt& s = PushStmt(c.entity == "need"         ? "DELETE FROM needs WHERE id = ? RETURNING creator_id"
+                           : c.entity == "offer"      ? "DELETE FROM offers WHERE id = ? RETURNING creator_id"
+                           : c.entity == "attendance" ? "DELETE FROM attendances WHERE id = ? RETURNING creator_id"
+                                                      : "DELETE FROM creators WHERE id = ? RETURNING id");
         s.Bind(1, id);
-        if (!s.Run()) return StorageFailure();
+        while (s.Step()) NoteReportWrite(c.entity, s.Text(0));
+        if (s.Failed()) return StorageFailure();
         return {};
+    }
+
+    // A push wrote a row of `entity` held by `creator_id`: what the needs report re-reads.
+    // (A creator deleted takes its offers along: ON DELETE CASCADE.)
+    void NoteReportWrite(const std::string& entity, std::string creator_id) {
+        if (entity == "offer" || entity == "creator") report_offers_ = true;
+        if (entity != "offer") report_creators_.push_back(std::move(creator_id));
+    }
+
+    // Before a need or an attendance is written: its current creator, whose facts change
+    // too when the row moves to another creator.
+    bool NoteChildHolder(const char* sql, const std::string& id) {
+        Stmt& s = PushStmt(sql);
+        s.Bind(1, id);
+        if (s.Step()) report_creators_.push_back(s.Text(0));
+        const bool ok = !s.Failed();
+        s.Reset();
+        return ok;
     }
 
     // Ids of a creator's sectors or professions, each once (a list is short).
@@ -816,6 +881,7 @@ public:
         if (insert) s.Bind(12, cr.created_at.empty() ? now : cr.created_at).Bind(13, id);
         else s.Bind(12, id);
         if (!s.Run()) return false;
+        report_creators_.push_back(id);
         if (!insert) {
             Stmt& ds = PushStmt("DELETE FROM creator_sectors WHERE creator_id = ?");
             ds.Bind(1, id);
@@ -908,6 +974,7 @@ public:
             const Need& n = e.need;
             if (!CatalogueHas("need_item", n.item))
                 return Rejected(ErrorWireId(ErrorCode::UnknownItem), "item", Message(ErrorCode::UnknownItem));
+            if (!NoteChildHolder("SELECT creator_id FROM needs WHERE id = ?", c.id)) return StorageFailure();
             Stmt& s = PushStmt(
                 "INSERT INTO needs(id, version, creator_id, item, frequency, urgency, budget, comment, updated_at, "
                 "data) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
@@ -917,6 +984,7 @@ public:
             s.Bind(1, c.id).Bind(2, c.version).Bind(3, creator).Bind(4, n.item).Bind(5, n.frequency);
             s.Bind(6, n.urgency).Bind(7, n.budget).Bind(8, n.comment).Bind(9, n.updated_at).Bind(10, data);
             if (!s.Run()) return StorageFailure();
+            NoteReportWrite("need", creator);
             return {};
         }
         if (e.entity == "offer") {
@@ -931,9 +999,11 @@ public:
             s.Bind(1, c.id).Bind(2, c.version).Bind(3, creator).Bind(4, o.kind).Bind(5, o.item);
             s.Bind(6, o.description).Bind(7, o.updated_at).Bind(8, data);
             if (!s.Run()) return StorageFailure();
+            NoteReportWrite("offer", creator);
             return {};
         }
         const Attendance& a = e.attendance;
+        if (!NoteChildHolder("SELECT creator_id FROM attendances WHERE id = ?", c.id)) return StorageFailure();
         Stmt& s = PushStmt(
             "INSERT INTO attendances(id, version, creator_id, event_id, at, updated_at, data) "
             "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
@@ -942,6 +1012,7 @@ public:
         s.Bind(1, c.id).Bind(2, c.version).Bind(3, creator).Bind(4, a.event_id).Bind(5, a.at);
         s.Bind(6, a.updated_at).Bind(7, data);
         if (!s.Run()) return StorageFailure();
+        NoteReportWrite("attendance", creator);
         return {};
     }
 
@@ -1023,6 +1094,7 @@ public:
 
     bool UpsertEvent(const Event& e) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Transaction tx(*db_);
         Stmt s = db_->Prepare(
             "INSERT INTO events(id, title, sector, date, place, retired) VALUES (?,?,?,?,?,?) "
@@ -1034,6 +1106,7 @@ public:
 
     bool SetSetting(const std::string& key, const std::string& value) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Transaction tx(*db_);
         Stmt s = db_->Prepare(
             "INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -1109,6 +1182,7 @@ public:
 
     bool UpdateUser(const std::string& username, const std::string& role, std::optional<bool> disabled) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Transaction tx(*db_);
         Stmt s = db_->Prepare(
             "UPDATE users SET role = COALESCE(NULLIF(?1, ''), role), disabled = COALESCE(?2, disabled) "
@@ -1126,6 +1200,7 @@ public:
 
     bool SetDeviceSetting(const std::string& device_id, const std::string& key, const std::string& value) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        UnrelatedWrites unrelated(*this);
         Transaction tx(*db_);
         Stmt s = db_->Prepare(
             "INSERT INTO device_settings(device_id, key, value) VALUES (?,?,?) "
@@ -1500,6 +1575,8 @@ public:
 private:
     std::mutex mutex_;
     std::unique_ptr<Db> db_;
+    std::mutex reader_mutex_;   // guards reader_ (OpenReader)
+    std::unique_ptr<Db> reader_;
     // The report's facts stay loaded between requests; this process's writes refresh
     // only the creators they touched, another process's commit reloads everything
     // (core/needs_report.h, TrackWrites): a few ms per report instead of ~200 ms at 100k.
@@ -1528,6 +1605,7 @@ std::unique_ptr<ServerStore> OpenSqliteServerStore(const std::string& path, std:
     if (!db) return nullptr;
     auto store = std::make_unique<SqliteServerStore>(std::move(db));
     if (!store->Init(error)) return nullptr;
+    store->OpenReader(path);
     return store;
 }
 

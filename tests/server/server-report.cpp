@@ -4,8 +4,8 @@
 // would check — a registration made through one instance shows in the report of the
 // other at once, and so does a deleted need. Runs on SQLite (two processes, one file)
 // and on PostgreSQL (COMPTOIR_TEST_DATABASE_URL: one schema).
-// Then the incremental refresh (NeedsReportIndex::TrackWrites, SQLite): after random
-// writes (pushes from two kiosks with merges by email, admin edits, merges, erasures,
+// Then the incremental refresh (NeedsReportIndex::TrackWrites/NoteWrites, SQLite): after
+// random writes (pushes from two kiosks with merges by email, admin edits, merges, erasures,
 // rolled-back transactions, catalogue changes, another connection's writes) the report
 // kept in memory equals one computed from scratch, item by item.
 #include <doctest/doctest.h>
@@ -212,6 +212,17 @@ TEST_CASE("needs report index: incremental refresh after random writes equals a 
         Stmt s = db.Prepare(std::string("SELECT id FROM ") + table + " ORDER BY random() LIMIT 1");
         return s.Step() ? s.Text(0) : std::string();
     };
+    auto holder = [&](const std::string& need) {  // the creator of a need
+        Stmt s = db.Prepare("SELECT creator_id FROM needs WHERE id = ?");
+        s.Bind(1, need);
+        return s.Step() ? s.Text(0) : std::string();
+    };
+    // The writer describes each committed write, as comptoir-server's pushes do.
+    int64_t before = db.TotalChanges();
+    auto described = [&](std::vector<std::string> creators, bool offers = false) {
+        index.NoteWrites(before, db.TotalChanges(), std::move(creators), offers);
+        before = db.TotalChanges();
+    };
     auto day = [&] {
         char b[32];
         std::snprintf(b, sizeof b, "2026-%02d-%02dT10:00:00Z", 1 + int(rng() % 12), 1 + int(rng() % 28));
@@ -232,39 +243,66 @@ TEST_CASE("needs report index: incremental refresh after random writes equals a 
             "VALUES (?,1,?,?,'2026-11-27T10:00:00Z','2026-11-27T10:00:00Z')",
             {NewUuid(), id, "event-" + std::to_string(rng() % 3)});
         creators.push_back(id);
+        return id;
     };
-    for (int i = 0; i < 40; ++i) add_creator();
+    for (int i = 0; i < 40; ++i) described({add_creator()});
     check_equal("40 creators");
 
     for (int round = 0; round < 150; ++round) {
         const int op = int(rng() % 12);
         const std::string c = any_creator();
+        before = db.TotalChanges();  // check_equal's refresh wrote its temporary table
         switch (op) {
-            case 0: add_creator(); break;
+            case 0: described({add_creator()}); break;
             case 1:  // a need added
                 run("INSERT INTO needs(id, version, creator_id, item, updated_at) VALUES (?,1,?,?,?)",
                     {NewUuid(), c, pick(ids.items), day()});
+                described({c});
                 break;
-            case 2: run("UPDATE needs SET item = ?, updated_at = ? WHERE id = ?", {pick(ids.items), day(), any_row("needs")}); break;
-            case 3: run("UPDATE needs SET deleted = 1 WHERE id = ?", {any_row("needs")}); break;
-            case 4: run("DELETE FROM needs WHERE id = ?", {any_row("needs")}); break;
-            case 5:  // a need moved to another creator (a merge): old and new creator change
-                run("UPDATE needs SET creator_id = ? WHERE id = ?", {c, any_row("needs")});
+            case 2: {
+                const std::string n = any_row("needs");
+                run("UPDATE needs SET item = ?, updated_at = ? WHERE id = ?", {pick(ids.items), day(), n});
+                described({holder(n)});
                 break;
+            }
+            case 3: {
+                const std::string n = any_row("needs");
+                run("UPDATE needs SET deleted = 1 WHERE id = ?", {n});
+                described({holder(n)});
+                break;
+            }
+            case 4: {
+                const std::string n = any_row("needs"), h = holder(n);
+                run("DELETE FROM needs WHERE id = ?", {n});
+                described({h});
+                break;
+            }
+            case 5: {  // a need moved to another creator (a merge): old and new creator change
+                const std::string n = any_row("needs"), h = holder(n);
+                run("UPDATE needs SET creator_id = ? WHERE id = ?", {c, n});
+                described({h, c});
+                break;
+            }
             case 6:  // sectors replaced
                 run("DELETE FROM creator_sectors WHERE creator_id = ?", {c});
                 run("INSERT OR IGNORE INTO creator_sectors(creator_id, sector_id, pos) VALUES (?,?,0)", {c, pick(ids.sectors)});
                 run("INSERT OR IGNORE INTO creator_sectors(creator_id, sector_id, pos) VALUES (?,?,1)", {c, pick(ids.sectors)});
+                described({c});
                 break;
-            case 7: run("UPDATE creators SET deleted = 1 WHERE id = ?", {c}); break;
-            case 8:   // cascades to its facts
+            case 7:
+                run("UPDATE creators SET deleted = 1 WHERE id = ?", {c});
+                described({c});
+                break;
+            case 8:   // cascades to its facts and its offers
                 run("DELETE FROM creators WHERE id = ?", {c});
                 creators.erase(std::find(creators.begin(), creators.end(), c));
+                described({c}, true);
                 break;
             case 9:
                 run("INSERT INTO offers(id, version, creator_id, kind, item, updated_at) "
                     "VALUES (?,1,?,'materiel',?,'2026-11-27T10:00:00Z')",
                     {NewUuid(), c, pick(ids.items)});
+                described({}, true);
                 break;
             case 10: {  // a transaction rolled back, and a savepoint rolled back in a kept one
                 REQUIRE(db.Exec("BEGIN"));
@@ -277,10 +315,12 @@ TEST_CASE("needs report index: incremental refresh after random writes equals a 
                 run("INSERT INTO needs(id, version, creator_id, item, updated_at) VALUES (?,1,?,?,?)",
                     {NewUuid(), c, pick(ids.items), day()});
                 REQUIRE(db.Exec("COMMIT"));
+                described({c});  // only what was committed
                 break;
             }
-            default:  // a write the report does not read: no refresh
+            default:  // a write the report does not read: described with no creator, no refresh
                 run("UPDATE creators SET first_name = first_name WHERE id = ?", {c});
+                described({});
                 break;
         }
         check_equal(("round " + std::to_string(round) + " op " + std::to_string(op)).c_str());
@@ -289,6 +329,22 @@ TEST_CASE("needs report index: incremental refresh after random writes equals a 
     CHECK(mid.full_loads == 1);                  // only the first load was full
     CHECK(mid.incremental_refreshes >= 100);
     CHECK(mid.last_creators_reread <= 3);
+    before = db.TotalChanges();
+
+    SUBCASE("a write nobody described: full reload") {
+        run("DELETE FROM needs WHERE id = ?", {any_row("needs")});
+        check_equal("undescribed");
+        CHECK(index.Stats().full_loads == mid.full_loads + 1);
+    }
+    SUBCASE("a description that does not start where the last one ended: full reload") {
+        run("DELETE FROM needs WHERE id = ?", {any_row("needs")});  // not described
+        const std::string n = any_row("needs"), h = holder(n);
+        before = db.TotalChanges();  // the described write starts here
+        run("DELETE FROM needs WHERE id = ?", {n});
+        described({h});
+        check_equal("gap");
+        CHECK(index.Stats().full_loads == mid.full_loads + 1);
+    }
 
     SUBCASE("a catalogue need item retired: full reload") {
         run("UPDATE catalogue SET retired = 1 WHERE id = ?", {ids.items[0]});
@@ -306,8 +362,10 @@ TEST_CASE("needs report index: incremental refresh after random writes equals a 
     }
     SUBCASE("more creators written than the incremental limit: full reload, still equal") {
         REQUIRE(db.Exec("BEGIN"));
+        std::vector<std::string> bulk;
         for (int i = 0; i < 2100; ++i) {
             const std::string id = NewUuid();
+            bulk.push_back(id);
             run("INSERT INTO creators(id, version, first_name, last_name, email, email_key, created_at, updated_at) "
                 "VALUES (?,1,'P','N',?,?,'2026-11-27T10:00:00Z','2026-11-27T10:00:00Z')",
                 {id, id, id});
@@ -315,6 +373,7 @@ TEST_CASE("needs report index: incremental refresh after random writes equals a 
                 {NewUuid(), id, pick(ids.items), day()});
         }
         REQUIRE(db.Exec("COMMIT"));
+        described(bulk);
         check_equal("bulk");
         CHECK(index.Stats().full_loads == mid.full_loads + 1);
     }
