@@ -29,6 +29,10 @@ Stmt& Stmt::Bind(int i, std::string_view text) {
     if (stmt_) sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
     return *this;
 }
+Stmt& Stmt::BindStatic(int i, std::string_view text) {
+    if (stmt_) sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_STATIC);
+    return *this;
+}
 Stmt& Stmt::Bind(int i, int64_t v) {
     if (stmt_) sqlite3_bind_int64(stmt_, i, v);
     return *this;

@@ -40,6 +40,9 @@ public:
     Stmt& Bind(int i, std::string_view text);
     Stmt& Bind(int i, const char* text) { return Bind(i, std::string_view(text)); }
     Stmt& Bind(int i, const std::string& text) { return Bind(i, std::string_view(text)); }
+    // Without SQLite's own copy: `text` must stay alive and unchanged until the statement
+    // is reset (the hot statements of a push bind fields of the batch being applied).
+    Stmt& BindStatic(int i, std::string_view text);
     Stmt& Bind(int i, int64_t v);
     Stmt& Bind(int i, int v) { return Bind(i, int64_t(v)); }
     Stmt& Bind(int i, bool v) { return Bind(i, int64_t(v ? 1 : 0)); }

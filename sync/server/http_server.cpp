@@ -492,6 +492,7 @@ struct App {
             // The text to store, written here, outside the store's lock (HTTP workers run
             // in parallel; the store serializes batches). The sent data is no longer needed.
             pc.data_json = EncodeEntityDataText(pc.entity);
+            if (pc.entity.entity == "creator") pc.identity_key = EmailIdentityKey(pc.entity.creator.email);
             pc.change.data = json();
         }
         std::string answer;

@@ -78,6 +78,9 @@ struct PreparedChange {
     // EncodeEntityDataText(entity) when set by the HTTP layer (outside the store's lock);
     // "" = the store encodes it. Stored as is unless a child's creator_id is an alias.
     std::string data_json;
+    // EmailIdentityKey of a creator's email, also set by the HTTP layer ("" = the store
+    // computes it).
+    std::string identity_key;
 };
 
 enum class PushOutcome { Applied, Replayed, BatchConflict, StorageError };
