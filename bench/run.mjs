@@ -181,29 +181,36 @@ try {
     const dir = join(tmp, 'ingest');
     mkdirSync(dir, { recursive: true });
     const ingest = join(native, 'bench/bench_ingest');
-    const s = await startComptoir(dir);
-    try {
-      const lines = [];
-      for (let d = 0; d < devices; d++) {
-        const r = await fetch(s.url + '/api/v1/devices/enroll', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ enrollment_code: s.code(), device_name: `ingest-${d}` }) });
-        const j = await r.json();
-        if (!j.device_token) throw new Error('enroll: ' + JSON.stringify(j));
-        lines.push(`${j.device_id} ${j.device_token}`);
-      }
-      writeFileSync(join(dir, 'devices.txt'), lines.join('\n') + '\n');
-      const pids = [s.proc.pid];
-      const cpu0 = procCpu(pids);
-      const r = run(ingest, ['comptoir', s.url, String(nIngest), '500', join(dir, 'devices.txt')], { check: false });
-      res.server_cpu_s = procCpu(pids) - cpu0;
-      res.comptoir = jsonLines(r.stdout)[0] || { error: (r.stderr || '').slice(-500) };
-      try {  // group commit: how many transactions held the batches
-        const m = await (await fetch(s.url + '/metrics')).text();
-        const metric = (name) => Number((new RegExp('^' + name + ' (\\d+)$', 'm').exec(m) || [])[1]);
-        res.commits = metric('comptoir_push_commits_total');
-        res.batches_committed = metric('comptoir_push_batches_committed_total');
-      } catch { /* older server: no such metrics */ }
-    } finally { await s.stop(); }
+    // One fresh server per run: `n` devices enrolled, each pushing its share concurrently.
+    const comptoirRun = async (n) => {
+      const sub = join(dir, `devices-${n}`);
+      mkdirSync(sub, { recursive: true });
+      const s = await startComptoir(sub);
+      try {
+        const lines = [];
+        for (let d = 0; d < n; d++) {
+          const r = await fetch(s.url + '/api/v1/devices/enroll', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ enrollment_code: s.code(), device_name: `ingest-${d}` }) });
+          const j = await r.json();
+          if (!j.device_token) throw new Error('enroll: ' + JSON.stringify(j));
+          lines.push(`${j.device_id} ${j.device_token}`);
+        }
+        writeFileSync(join(sub, 'devices.txt'), lines.join('\n') + '\n');
+        const pids = [s.proc.pid];
+        const cpu0 = procCpu(pids);
+        const r = run(ingest, ['comptoir', s.url, String(nIngest), '500', join(sub, 'devices.txt')], { check: false });
+        const out = { server_cpu_s: procCpu(pids) - cpu0, comptoir: jsonLines(r.stdout)[0] || { error: (r.stderr || '').slice(-500) } };
+        try {  // group commit: how many transactions held the batches
+          const m = await (await fetch(s.url + '/metrics')).text();
+          const metric = (name) => Number((new RegExp('^' + name + ' (\\d+)$', 'm').exec(m) || [])[1]);
+          out.commits = metric('comptoir_push_commits_total');
+          out.batches_committed = metric('comptoir_push_batches_committed_total');
+        } catch { /* older server: no such metrics */ }
+        return out;
+      } finally { await s.stop(); }
+    };
+    Object.assign(res, await comptoirRun(devices));
+    res.one_device = await comptoirRun(1);
     const raw = run(ingest, ['raw', join(dir, 'raw.db'), String(nIngest), '500'], { check: false });
     res.raw = jsonLines(raw.stdout)[0] || { error: (raw.stderr || '').slice(-500) };
     try {
@@ -348,9 +355,11 @@ function renderTable(R) {
   if (I && !I.error) {
     const c = I.comptoir || {}, r = I.raw || {}, p = I.pouch || {};
     const ofRaw = c.records_per_s / r.records_per_s, vsPouch = c.records_per_s / p.records_per_s;
+    const one = (I.one_device || {}).comptoir || {};
     row(`Server ingest (${I.records.toLocaleString('en')} creators, ${I.devices} devices, batches of ${I.batch})`,
       c.error ? err(c) : `${f(c.records_per_s)} records/s (${c.ok} applied, ${c.errors} failed requests; server ${f(I.server_cpu_s, 1)} CPU-s` +
-        (I.commits ? `; ${I.batches_committed} batches in ${I.commits} commits` : '') + ')',
+        (I.commits ? `; ${I.batches_committed} batches in ${I.commits} commits` : '') + ')' +
+        (one.records_per_s ? `; 1 device: ${f(one.records_per_s)} records/s (${f(100 * one.records_per_s / r.records_per_s)}% of raw)` : ''),
       '≥ 50% of raw SQLite and ≥ 3× pouchdb-server',
       `raw SQLite (WAL, synchronous=FULL): ${r.error ? err(r) : f(r.records_per_s) + ' rows/s, ' + f(r.cpu_s, 2) + ' CPU-s'} → ${f(ofRaw * 100)}%; ` +
         `pouchdb-server _bulk_docs: ${p.error ? err(p) : f(p.records_per_s) + ' docs/s, server ' + f(p.server_cpu_s, 1) + ' CPU-s'} → ${f(vsPouch, 1)}×`,
