@@ -179,10 +179,39 @@ bool IsUnicodeLabelChar(int32_t c) {
     }
 }
 
+// NormalizeHost for an ASCII host name.
+bool NormalizeHostAscii(std::string_view host, std::string* out) {
+    std::string lowered(host);
+    for (char& c : lowered)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    int labels = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= lowered.size(); ++i) {
+        if (i < lowered.size() && lowered[i] != '.') {
+            if (!IsAsciiAlnum(lowered[i]) && lowered[i] != '-') return false;
+            continue;
+        }
+        const size_t len = i - start;
+        if (len == 0 || len > 63 || lowered[start] == '-' || lowered[i - 1] == '-') return false;
+        ++labels;
+        if (i == lowered.size()) {  // top-level label
+            if (len < 2) return false;
+            if (std::all_of(lowered.begin() + long(start), lowered.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                return false;
+        }
+        start = i + 1;
+    }
+    if (labels < 2) return false;
+    *out = std::move(lowered);
+    return true;
+}
+
 // Lowercases a host name (ASCII and Unicode) and checks its labels: at least two,
 // each 1..63 bytes of letters/digits/hyphens not at the ends, a top-level label of 2+
 // characters that is not all digits. Returns false if invalid.
 bool NormalizeHost(std::string_view host, std::string* out) {
+    if (host.empty() || host.size() > 253) return false;
+    if (IsAscii(host)) return NormalizeHostAscii(host, out);  // the same rules, without utf8proc
     CodePoints cps;
     if (host.empty() || host.size() > 253 || !Decode(host, &cps)) return false;
     for (auto& c : cps) c = utf8proc_tolower(c);
@@ -216,6 +245,8 @@ bool NormalizeHost(std::string_view host, std::string* out) {
 }
 
 bool HasInnerSpace(std::string_view s) {
+    if (IsAscii(s))
+        return std::any_of(s.begin(), s.end(), [](char c) { return IsSpace(c) || IsControl(c); });
     CodePoints cps;
     if (!Decode(s, &cps)) return true;
     return std::any_of(cps.begin(), cps.end(), [](int32_t c) { return IsSpace(c) || IsControl(c); });

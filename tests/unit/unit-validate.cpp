@@ -131,6 +131,16 @@ TEST_CASE("NormalizeEmail and EmailIdentityKey") {
             CHECK_MESSAGE(Email(bad, &out) == ErrorCode::EmailInvalid, bad);
         }
     }
+    SUBCASE("ASCII host names (their own fast path) follow the same label rules") {
+        CHECK(Email("anne@x.be", &out) == ErrorCode::None);
+        CHECK(Email("anne@" + std::string(63, 'b') + ".be", &out) == ErrorCode::None);
+        CHECK(Email("anne@" + std::string(64, 'b') + ".be", &out) == ErrorCode::EmailInvalid);
+        CHECK(Email("anne@example.123", &out) == ErrorCode::EmailInvalid);
+        CHECK(Email("anne@example.b2", &out) == ErrorCode::None);
+        CHECK(Email("anne@EX-AMPLE.BE", &out) == ErrorCode::None);
+        CHECK(out == "anne@ex-ample.be");
+        CHECK(Email("anne@exa\x7Fmple.be", &out) == ErrorCode::ControlChars);
+    }
     SUBCASE("empty, control characters, length") {
         CHECK(Email("  ", &out) == ErrorCode::Required);
         CHECK(Email("anne\n@example.be", &out) == ErrorCode::ControlChars);
