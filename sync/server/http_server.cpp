@@ -467,41 +467,39 @@ struct App {
         if (!DecodePushRequest(std::move(j), &pr, &err)) return ReplyError(res, err.code, err.message, err.field);
         if (pr.device_id != p.device_id)
             return ReplyError(res, WireErrorCode::DeviceMismatch, "device_id is not the token's device", "device_id");
+        // Each change is decoded and validated here, on this request's thread, outside the
+        // store's lock; the store calls this in order and may already be writing the first
+        // changes while the next are prepared (ServerStore::ApplyPush).
         std::vector<PreparedChange> prepared(pr.changes.size());
-        for (size_t i = 0; i < pr.changes.size(); ++i) {
+        auto prepare = [&](size_t i) {
             PreparedChange& pc = prepared[i];
             pc.change = std::move(pr.changes[i]);
-            if (!pc.change.shape_error.empty()) {
+            auto refuse = [&pc](const std::string& code, const std::string& field, const std::string& message) {
                 pc.rejected = true;
-                pc.code = pc.change.shape_error;
-                pc.field = pc.change.shape_field;
-                pc.message = ShapeMessage(pc.code);
-                continue;
+                pc.code = code;
+                pc.field = field;
+                pc.message = message;
+            };
+            if (!pc.change.shape_error.empty())
+                return refuse(pc.change.shape_error, pc.change.shape_field, ShapeMessage(pc.change.shape_error));
+            if (!IsKnownPushEntity(pc.change.entity))
+                return refuse(reject::kUnknownEntity, "entity", ShapeMessage(reject::kUnknownEntity));
+            if (pc.change.op == "delete") return;  // no data to decode
+            try {
+                if (!DecodeEntity(pc.change, &pc.entity))
+                    return refuse(pc.entity.error_code, pc.entity.error_field,
+                                  pc.entity.errors.empty() ? ShapeMessage(pc.entity.error_code)
+                                                           : ErrorMessage(pc.entity.errors.front().code, Lang::En));
+                // The text to store. The sent data is no longer needed.
+                pc.data_json = EncodeEntityDataText(pc.entity);
+                if (pc.entity.entity == "creator") pc.identity_key = EmailIdentityKey(pc.entity.creator.email);
+                pc.change.data = json();
+            } catch (const std::exception&) {  // out of memory: this change alone (the store waits for each)
+                refuse(reject::kStorage, "", "could not be prepared");
             }
-            if (!IsKnownPushEntity(pc.change.entity)) {
-                pc.rejected = true;
-                pc.code = reject::kUnknownEntity;
-                pc.field = "entity";
-                pc.message = ShapeMessage(pc.code);
-                continue;
-            }
-            if (pc.change.op == "delete") continue;  // no data to decode
-            if (!DecodeEntity(pc.change, &pc.entity)) {
-                pc.rejected = true;
-                pc.code = pc.entity.error_code;
-                pc.field = pc.entity.error_field;
-                pc.message = pc.entity.errors.empty() ? ShapeMessage(pc.code)
-                                                      : ErrorMessage(pc.entity.errors.front().code, Lang::En);
-                continue;
-            }
-            // The text to store, written here, outside the store's lock (HTTP workers run
-            // in parallel; the store serializes batches). The sent data is no longer needed.
-            pc.data_json = EncodeEntityDataText(pc.entity);
-            if (pc.entity.entity == "creator") pc.identity_key = EmailIdentityKey(pc.entity.creator.email);
-            pc.change.data = json();
-        }
+        };
         std::string answer;
-        PushOutcome o = store->ApplyPush(p.device_id, pr, prepared, NowRfc3339(), &answer);
+        PushOutcome o = store->ApplyPush(p.device_id, pr, prepared, prepare, NowRfc3339(), &answer);
         switch (o) {
             case PushOutcome::BatchConflict:
                 return ReplyError(res, WireErrorCode::BatchConflict, "batch_id already used by another device",

@@ -809,8 +809,9 @@ public:
 
     // [SECTION] push --------------------------------------------------------------------
     PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
-                          const std::vector<PreparedChange>& changes, const std::string& now,
-                          std::string* answer_json) override {
+                          const std::vector<PreparedChange>& changes, const std::function<void(size_t)>& prepare,
+                          const std::string& now, std::string* answer_json) override {
+        for (size_t i = 0; i < changes.size(); ++i) prepare(i);  // all of them, then the transaction
         Lease l(pool_);
         if (!l) return PushOutcome::StorageError;
         std::mt19937 rng(std::random_device{}());

@@ -5,7 +5,7 @@
 //   std::string err;
 //   auto store = OpenServerStore("./data/comptoir.db", &err);   // migrations run on open
 //   store->AddUser("marie", PasswordHash(pw), "admin");
-//   PushOutcome o = store->ApplyPush(device_id, req, prepared, NowRfc3339(), &answer_json);
+//   PushOutcome o = store->ApplyPush(device_id, req, prepared, prepare, NowRfc3339(), &answer_json);
 //
 // Invariants (every backend):
 //  1. A push batch is applied atomically (its own transaction, or its own savepoint in a
@@ -132,10 +132,14 @@ public:
 
     // --- sync ---
     // Applies one batch atomically (invariants 1-3). *answer_json: the answer to send
-    // (the stored one when Replayed).
+    // (the stored one when Replayed). `changes` are filled by `prepare(i)` (decode and
+    // validate change i), which the store calls once per change, in order, on the
+    // calling thread, before it reads that change; a store may start applying the first
+    // changes while the next are prepared (SQLite's writer thread does).
     virtual PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
                                   const std::vector<PreparedChange>& changes,
-                                  const std::string& now, std::string* answer_json) = 0;
+                                  const std::function<void(size_t)>& prepare, const std::string& now,
+                                  std::string* answer_json) = 0;
     // Push transactions committed and the batches they held (a group commit holds several;
     // /metrics). Backends that commit each batch alone may leave both at 0.
     struct PushCommitStats {

@@ -662,6 +662,10 @@ public:
     // request threads run at a lower CPU priority (http_server.cpp, LowerThreadPriority),
     // so on a small machine the writer, which every push waits for, is not preempted by
     // the parsing of the next batches (~7% more throughput on 2 cores in bench/ingest).
+    // A batch's changes are prepared (decoded, validated) by its request thread while the
+    // writer may already apply the first ones: `ready` counts the prepared changes, and
+    // the writer waits on ready_cv for one that is not yet (WaitReady). With one device
+    // pushing, parsing and writing a batch otherwise added up in series.
     struct PushJob {
         const std::string& device_id;
         const PushRequest& req;
@@ -669,8 +673,16 @@ public:
         const std::string& now;
         std::string* answer_json;
         PushOutcome outcome = PushOutcome::StorageError;
-        bool done = false;
+        bool done = false;   // under group_mutex_
+        std::atomic<size_t> ready{0};
+        std::mutex ready_mutex;
+        std::condition_variable ready_cv;
     };
+    static void WaitReady(PushJob& job, size_t i) {
+        if (job.ready.load(std::memory_order_acquire) > i) return;
+        std::unique_lock<std::mutex> lock(job.ready_mutex);
+        job.ready_cv.wait(lock, [&] { return job.ready.load(std::memory_order_acquire) > i; });
+    }
     static constexpr size_t kGroupMaxChanges = 4000;
     std::mutex group_mutex_;              // guards group_queue_, writer_stop_, PushJob::done
     std::condition_variable group_cv_;    // a group was committed (or failed)
@@ -681,12 +693,23 @@ public:
     std::atomic<uint64_t> groups_committed_{0}, batches_grouped_{0};
 
     PushOutcome ApplyPush(const std::string& device_id, const PushRequest& req,
-                          const std::vector<PreparedChange>& changes, const std::string& now,
-                          std::string* answer_json) override {
+                          const std::vector<PreparedChange>& changes, const std::function<void(size_t)>& prepare,
+                          const std::string& now, std::string* answer_json) override {
         PushJob job{device_id, req, changes, now, answer_json};
-        std::unique_lock<std::mutex> gl(group_mutex_);
-        group_queue_.push_back(&job);
+        {
+            std::lock_guard<std::mutex> gl(group_mutex_);
+            group_queue_.push_back(&job);
+        }
         writer_cv_.notify_one();
+        for (size_t i = 0; i < changes.size(); ++i) {
+            prepare(i);
+            job.ready.store(i + 1, std::memory_order_release);
+            if ((i + 1) % 16 == 0 || i + 1 == changes.size()) {
+                { std::lock_guard<std::mutex> rl(job.ready_mutex); }  // no wake-up lost
+                job.ready_cv.notify_one();
+            }
+        }
+        std::unique_lock<std::mutex> gl(group_mutex_);
         group_cv_.wait(gl, [&] { return job.done; });
         return job.outcome;
     }
@@ -798,7 +821,9 @@ public:
         answer.batch_id = req.batch_id;
         answer.server_time = now;
         answer.results.reserve(job.changes.size());
-        for (const PreparedChange& pc : job.changes) {
+        for (size_t i = 0; i < job.changes.size(); ++i) {
+            WaitReady(job, i);
+            const PreparedChange& pc = job.changes[i];
             ChangeOutcome o;
             if (pc.rejected) {
                 o = Rejected(pc.code, pc.field, pc.message);
