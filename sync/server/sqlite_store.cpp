@@ -3,7 +3,8 @@
 //
 // [SECTION] schema and migrations
 // [SECTION] accounts, sessions, devices
-// [SECTION] push (group commit: each batch in its own savepoint, one commit per group)
+// [SECTION] checkpoints (a thread of their own)
+// [SECTION] push (group commit by the writer thread, one commit per group)
 // [SECTION] pull, reference data
 // [SECTION] staff reads
 //
@@ -15,7 +16,9 @@
 // survive a power cut; synchronous=NORMAL in WAL could lose the last commits then.
 // The cost is one fsync per commit, and concurrent batches share a commit (group commit,
 // see ApplyPush), so several devices syncing at once do not wait for one fsync each.
-// One connection, serialized by a mutex: HTTP workers are few and batches short.
+// Connections: one that writes (everything under mutex_; pushes applied by the writer
+// thread), one read-only for token checks (OpenReader), one for WAL checkpoints on a
+// background thread (StartCheckpointer). docs/server.md "Where a push's time goes".
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
