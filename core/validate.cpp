@@ -57,16 +57,19 @@ bool IsAscii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+std::string AsciiLower(std::string_view s) {
+    std::string r(s);
+    for (char& c : r)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return r;
+}
+
 // Applies a utf8proc transformation; the input must be valid UTF-8. ASCII text (most of
 // what is sent) skips utf8proc: composition leaves it unchanged and case folding only
 // lowers A-Z. Only those two options are used here.
 std::string Map(const std::string& s, int options) {
     if (IsAscii(s)) {
-        if (!(options & UTF8PROC_CASEFOLD)) return s;
-        std::string r = s;
-        for (char& c : r)
-            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-        return r;
+        return (options & UTF8PROC_CASEFOLD) ? AsciiLower(s) : s;
     }
     utf8proc_uint8_t* dst = nullptr;
     utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
@@ -181,9 +184,7 @@ bool IsUnicodeLabelChar(int32_t c) {
 
 // NormalizeHost for an ASCII host name.
 bool NormalizeHostAscii(std::string_view host, std::string* out) {
-    std::string lowered(host);
-    for (char& c : lowered)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    std::string lowered = AsciiLower(host);
     int labels = 0;
     size_t start = 0;
     for (size_t i = 0; i <= lowered.size(); ++i) {

@@ -498,8 +498,11 @@ public:
     // and never wait for the writer), so a push is authenticated and decoded while
     // another group is being written instead of queueing behind mutex_ first.
     // `:memory:` databases have no second connection: db_ under mutex_ then.
+    static bool IsPlainFile(const std::string& path) {
+        return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
+    }
     void OpenReader(const std::string& path) {
-        if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+        if (!IsPlainFile(path)) return;
         std::string error;
         auto r = Db::Open(path, &error);
         if (r && r->Exec("PRAGMA query_only=ON; PRAGMA busy_timeout=5000;")) reader_ = std::move(r);
@@ -520,7 +523,7 @@ public:
     bool checkpoint_wanted_ = false, checkpoint_stop_ = false;
 
     void StartCheckpointer(const std::string& path) {
-        if (!reader_) return;  // not a file database: SQLite's own autocheckpoint stays
+        if (!IsPlainFile(path)) return;  // SQLite's own autocheckpoint stays
         std::string error;
         checkpoint_db_ = Db::Open(path, &error);
         // (A connection checkpoints only once it has seen the file in WAL mode.)
